@@ -14,15 +14,11 @@ export async function setup(project: TestProject) {
   if (!url) {
     console.warn('\n!!! NO POSTGRESQL: no PORTRAIT_TEST_DATABASE_URL and no initdb/pg_ctl found — PostgreSQL tests are SKIPPED !!!\n');
   }
-  project.provide('postgresAdminUrl', url);
+  // vitest's ProvidedContext augmentation does not resolve under NodeNext here; the key is typed in databases.ts.
+  project.provide('postgresAdminUrl' as never, url as never);
 }
 
 export async function teardown() {
   cluster?.stop();
 }
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    postgresAdminUrl: string;
-  }
-}

@@ -1,0 +1,54 @@
+// Builds the HTTP server from the domains' route plugins: the one place that wires them together.
+import { readFileSync } from 'node:fs';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
+import { installManagementGuard } from './management/guard.ts';
+import { installErrorHandling } from './platform/http-errors.ts';
+import { loggerOptions, requestIdOptions } from './platform/logging.ts';
+import type { Services } from './services.ts';
+
+/** Auth0's Management API caps every payload at 1 MB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export async function buildApp(services: Services, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const serverOptions: FastifyServerOptions & { https?: { cert: Buffer; key: Buffer } } = {
+    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    ...requestIdOptions,
+    bodyLimit: MAX_BODY_BYTES,
+    trustProxy: false,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  };
+  if (config.tls) serverOptions.https = { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
+  const app = Fastify(serverOptions) as unknown as FastifyInstance;
+
+  installErrorHandling(app);
+  await app.register(formbody, { bodyLimit: MAX_BODY_BYTES });
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await services.db.ping();
+      return { status: 'ok' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+
+  app.get('/.well-known/jwks.json', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return services.keys.jwks();
+  });
+
+  registerClientCredentialsGrant(app, services);
+
+  await app.register(
+    async (api) => {
+      installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
+    },
+    { prefix: '/api/v2' },
+  );
+
+  return app;
+}

@@ -1,0 +1,124 @@
+// Every setting Portrait reads, from the environment, once, validated, each with its documented default
+// (docs/configuration.md). A bad value stops start-up with a ConfigError naming the variable.
+import path from 'node:path';
+
+export type Env = Record<string, string | undefined>;
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string };
+
+export type BlobStoreConfig =
+  | { kind: 'fs'; root: string }
+  | { kind: 's3'; bucket: string; prefix: string; endpoint?: string; region?: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Always ends with '/', as Auth0's `iss` does. */
+  issuer: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  blobStore: BlobStoreConfig;
+  tls: { cert: string; key: string } | null;
+  bootstrapClient: { id: string; secret: string } | null;
+  /** Serialized size limit of one user profile in bytes (Auth0 enforces 10 KB). */
+  maxProfileBytes: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`${variable}: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function issuerFrom(env: Env, port: number): string {
+  const raw = env.PORTRAIT_ISSUER || `http://localhost:${port}/`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PORTRAIT_ISSUER', `not a URL: ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('PORTRAIT_ISSUER', 'must be an http:// or https:// URL');
+  }
+  if (url.search || url.hash) throw new ConfigError('PORTRAIT_ISSUER', 'must not carry a query or a fragment');
+  const href = url.href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+function databaseFrom(env: Env, dataDir: string): DatabaseConfig {
+  const url = env.DATABASE_URL;
+  if (!url) return { kind: 'sqlite', file: path.join(dataDir, 'portrait.sqlite') };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', file: path.resolve(url.slice('sqlite:'.length)) };
+  throw new ConfigError('DATABASE_URL', 'expected postgres://… (or sqlite:FILE); leave unset for SQLite in the data directory');
+}
+
+function blobStoreFrom(env: Env, dataDir: string): BlobStoreConfig {
+  const raw = env.PORTRAIT_BLOB_STORE;
+  if (!raw) return { kind: 'fs', root: path.join(dataDir, 'blobs') };
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(raw);
+  if (!match) throw new ConfigError('PORTRAIT_BLOB_STORE', 'expected s3://bucket or s3://bucket/prefix; leave unset for files in the data directory');
+  const endpoint = env.PORTRAIT_S3_ENDPOINT || undefined;
+  if (endpoint && !/^https?:\/\//.test(endpoint)) throw new ConfigError('PORTRAIT_S3_ENDPOINT', 'expected an http(s):// URL');
+  const prefix = (match[2] ?? '').replace(/\/+$/, '');
+  return { kind: 's3', bucket: match[1], prefix, endpoint, region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined };
+}
+
+function tlsFrom(env: Env): Config['tls'] {
+  const cert = env.PORTRAIT_TLS_CERT;
+  const key = env.PORTRAIT_TLS_KEY;
+  if (!cert && !key) return null;
+  if (!cert) throw new ConfigError('PORTRAIT_TLS_CERT', 'must be set when PORTRAIT_TLS_KEY is');
+  if (!key) throw new ConfigError('PORTRAIT_TLS_KEY', 'must be set when PORTRAIT_TLS_CERT is');
+  return { cert: path.resolve(cert), key: path.resolve(key) };
+}
+
+function bootstrapClientFrom(env: Env): Config['bootstrapClient'] {
+  const id = env.PORTRAIT_BOOTSTRAP_CLIENT_ID;
+  const secret = env.PORTRAIT_BOOTSTRAP_CLIENT_SECRET;
+  if (!id && !secret) return null;
+  if (!id) throw new ConfigError('PORTRAIT_BOOTSTRAP_CLIENT_ID', 'must be set when PORTRAIT_BOOTSTRAP_CLIENT_SECRET is');
+  if (!secret) throw new ConfigError('PORTRAIT_BOOTSTRAP_CLIENT_SECRET', 'must be set when PORTRAIT_BOOTSTRAP_CLIENT_ID is');
+  if (!/^[A-Za-z0-9_-]{8,128}$/.test(id)) throw new ConfigError('PORTRAIT_BOOTSTRAP_CLIENT_ID', 'expected 8–128 characters of A-Z a-z 0-9 _ -');
+  if (secret.length < 32) throw new ConfigError('PORTRAIT_BOOTSTRAP_CLIENT_SECRET', 'must be at least 32 characters');
+  return { id, secret };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const dataDir = path.resolve(env.PORTRAIT_DATA_DIR || './data');
+  const logLevel = env.PORTRAIT_LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('PORTRAIT_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    port,
+    host,
+    issuer: issuerFrom(env, port),
+    dataDir,
+    database: databaseFrom(env, dataDir),
+    blobStore: blobStoreFrom(env, dataDir),
+    tls: tlsFrom(env),
+    bootstrapClient: bootstrapClientFrom(env),
+    maxProfileBytes: integer(env, 'PORTRAIT_MAX_PROFILE_BYTES', 10 * 1024, 1024, 1024 * 1024),
+    logLevel,
+  };
+}

@@ -1,0 +1,88 @@
+// Access tokens for the Management API: RS256 JWTs signed with the tenant's current key, verified against the
+// published keys. Only RS256 is accepted, so `alg: none` and HS256-with-the-public-key forgeries fail.
+import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload, type JWK, importJWK } from 'jose';
+import type { SigningKeys } from '../keys/signing-keys.ts';
+
+export const MANAGEMENT_TOKEN_LIFETIME_SECONDS = 86400;
+
+export interface ManagementAudience {
+  /** `<issuer>api/v2/` — what tokens carry as `aud`. */
+  canonical: string;
+  /** Every spelling accepted in requests and on tokens: also the https:// form, which the auth0 SDK always writes. */
+  accepted: string[];
+}
+
+export function managementAudience(issuer: string): ManagementAudience {
+  const canonical = `${issuer}api/v2/`;
+  const https = canonical.replace(/^http:/, 'https:');
+  return { canonical, accepted: [...new Set([canonical, https])] };
+}
+
+export interface IssueClientTokenInput {
+  clientId: string;
+  audience: string;
+  scopes: string[];
+  extraClaims?: Record<string, unknown>;
+  lifetimeSeconds?: number;
+}
+
+export class InvalidAccessToken extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidAccessToken';
+  }
+}
+
+export class AccessTokens {
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly issuer: string,
+  ) {}
+
+  async issueForClient(input: IssueClientTokenInput): Promise<{ token: string; expiresIn: number }> {
+    const key = await this.keys.current();
+    const expiresIn = input.lifetimeSeconds ?? MANAGEMENT_TOKEN_LIFETIME_SECONDS;
+    const token = await new SignJWT({
+      ...input.extraClaims,
+      scope: input.scopes.join(' '),
+      gty: 'client-credentials',
+      azp: input.clientId,
+    })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
+      .setIssuer(this.issuer)
+      .setSubject(`${input.clientId}@clients`)
+      .setAudience(input.audience)
+      .setIssuedAt()
+      .setExpirationTime(`${expiresIn}s`)
+      .sign(key.privateKey);
+    return { token, expiresIn };
+  }
+
+  /** Verifies signature (RS256 only), issuer, audience and expiry; throws InvalidAccessToken with Auth0's wording. */
+  async verify(token: string, audiences: string[]): Promise<JWTPayload> {
+    const keyFor = async (header: { kid?: string; alg?: string }) => {
+      let keys = await this.keys.all();
+      let found = keys.find((k) => k.kid === header.kid);
+      if (!found) {
+        keys = await this.keys.all(true);
+        found = keys.find((k) => k.kid === header.kid);
+      }
+      if (!found) throw new InvalidAccessToken('Invalid token.');
+      return importJWK(found.publicJwk as JWK, 'RS256');
+    };
+    try {
+      const { payload } = await jwtVerify(token, keyFor, { issuer: this.issuer, audience: audiences, algorithms: ['RS256'] });
+      return payload;
+    } catch (error) {
+      if (error instanceof InvalidAccessToken) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessToken('Expired token received for JSON Web Token validation');
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+        throw new InvalidAccessToken('Invalid signature received for JSON Web Token validation');
+      }
+      if (error instanceof joseErrors.JWTClaimValidationFailed) {
+        throw new InvalidAccessToken(`Bad ${error.claim === 'aud' ? 'audience' : error.claim === 'iss' ? 'issuer' : error.claim} claim.`);
+      }
+      throw new InvalidAccessToken('Invalid token.');
+    }
+  }
+}

@@ -1,0 +1,53 @@
+// One Kysely instance over SQLite (embedded default) or PostgreSQL (at scale). Each domain declares the tables
+// it owns and sees only those: `handle.tables<UsersTables>()` gives a Kysely typed for them alone.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../../config.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  readonly dialect: Dialect;
+  /** A Kysely typed for the tables of one domain. */
+  tables<T>(): Kysely<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// pg returns BIGINT (COUNT(*)) as strings by default; our counts fit in a double.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+function sqliteDialect(file: string): SqliteDialect {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return new SqliteDialect({ database });
+}
+
+function postgresDialect(url: string): PostgresDialect {
+  return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 20 }) });
+}
+
+export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+  const dialect: Dialect = config.kind;
+  const db = new Kysely<unknown>({
+    dialect: config.kind === 'sqlite' ? sqliteDialect(config.file) : postgresDialect(config.url),
+  });
+  return {
+    dialect,
+    tables: <T>() => db as unknown as Kysely<T>,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Turns everything a route can throw into Auth0's error body: our ApiErrors as they are, fastify's own client
+// errors (validation, bad JSON, body too large, wrong content type) into the matching registry code, and
+// anything else into a logged 500 whose body says nothing about the internals.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, errorBody, type ErrorCode } from './errors.ts';
+
+const VALIDATION_CODES: Record<string, { code: ErrorCode; prefix: string }> = {
+  body: { code: 'invalid_body', prefix: 'Payload validation error' },
+  querystring: { code: 'invalid_query_string', prefix: 'Query validation error' },
+  params: { code: 'invalid_uri', prefix: 'Path validation error' },
+  headers: { code: 'bad_request', prefix: 'Header validation error' },
+};
+
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (!first) return error.message;
+  const where = first.instancePath ? ` on property ${first.instancePath.slice(1).replace(/\//g, '.')}` : '';
+  const params = first.params as Record<string, unknown> | undefined;
+  if (first.keyword === 'additionalProperties' && params?.additionalProperty) {
+    return `'Additional properties not allowed: ${String(params.additionalProperty)}'${where}`;
+  }
+  return `'${first.message ?? 'invalid value'}'${where}`;
+}
+
+function fastifyClientError(error: FastifyError): { code: ErrorCode; message: string } | null {
+  if (error.validation) {
+    const kind = VALIDATION_CODES[error.validationContext ?? 'body'] ?? VALIDATION_CODES.body;
+    return { code: kind.code, message: `${kind.prefix}: ${validationMessage(error)}.` };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'payload_too_large', message: 'Request payload is too large.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'unsupported_media_type', message: 'Unsupported content type.' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'invalid_body', message: 'Payload validation error: empty JSON body.' };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'bad_request', message: 'Content-Length does not match the body.' };
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { code: 'invalid_body', message: 'Payload validation error: invalid JSON.' };
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return { code: status === 404 ? 'not_found' : 'bad_request', message: error.message };
+  return null;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof ApiError) {
+      if (error.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+      return reply.status(error.statusCode).send(error.toBody());
+    }
+    const client = fastifyClientError(error);
+    if (client) {
+      const e = new ApiError(client.code, client.message);
+      return reply.status(e.statusCode).send(e.toBody());
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.status(500).send(errorBody(500, 'Internal error.', 'internal_error'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(errorBody(404, `Not Found: ${request.method} ${request.url.split('?')[0]}`, 'not_found'));
+  });
+}

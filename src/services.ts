@@ -1,0 +1,41 @@
+// The long-lived parts of one Portrait process, built once from the configuration and shared by the routes.
+import { ClientsStore } from './clients/clients-store.ts';
+import type { Config } from './config.ts';
+import { ConnectionsStore } from './connections/connections-store.ts';
+import { SigningKeys } from './keys/signing-keys.ts';
+import { AccessTokens, managementAudience, type ManagementAudience } from './management/access-tokens.ts';
+import { allMigrations } from './migrations.ts';
+import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
+import { migrateToLatest } from './platform/db/migrations.ts';
+
+export interface Services {
+  config: Config;
+  db: DatabaseHandle;
+  keys: SigningKeys;
+  tokens: AccessTokens;
+  clients: ClientsStore;
+  connections: ConnectionsStore;
+  managementAudience: ManagementAudience;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: Config, options: { migrate?: boolean } = {}): Promise<Services> {
+  const db = openDatabase(config.database);
+  try {
+    if (options.migrate !== false) await migrateToLatest(db, allMigrations);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const keys = new SigningKeys(db);
+  return {
+    config,
+    db,
+    keys,
+    tokens: new AccessTokens(keys, config.issuer),
+    clients: new ClientsStore(db),
+    connections: new ConnectionsStore(db),
+    managementAudience: managementAudience(config.issuer),
+    close: () => db.close(),
+  };
+}

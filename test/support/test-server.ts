@@ -1,0 +1,94 @@
+// A real Portrait server for black-box tests: real HTTP on a free loopback port, a fresh database of the given
+// dialect, the tenant bootstrapped as on a first start. Nothing of Portrait is mocked.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { bootstrapTenant } from '../../src/bootstrap.ts';
+import { loadConfig, type Config, type Env } from '../../src/config.ts';
+import { createServices, type Services } from '../../src/services.ts';
+import { createTestDatabase, type TestDialect } from './databases.ts';
+
+export interface TestServer {
+  /** Base URL with a trailing slash, e.g. http://127.0.0.1:41234/ (also the issuer). */
+  url: string;
+  issuer: string;
+  config: Config;
+  services: Services;
+  app: FastifyInstance;
+  admin: { clientId: string; clientSecret: string };
+  /** A Management API access token holding every scope. */
+  managementToken(scopes?: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const ADMIN_CLIENT_ID = 'test-admin-client';
+export const ADMIN_CLIENT_SECRET = 'test-admin-client-secret-0123456789abcdef';
+
+export async function startTestServer(options: { dialect?: TestDialect; env?: Env } = {}): Promise<TestServer> {
+  const database = await createTestDatabase(options.dialect ?? 'sqlite');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-data-'));
+  // Pick the port first so that the issuer (which must name it) is known before the app is built.
+  const probe = (await import('node:net')).createServer();
+  const port: number = await new Promise((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
+  await new Promise((resolve) => probe.close(resolve));
+  const scheme = options.env?.PORTRAIT_TLS_CERT ? 'https' : 'http';
+  const env: Env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PORTRAIT_ISSUER: `${scheme}://127.0.0.1:${port}/`,
+    PORTRAIT_DATA_DIR: dataDir,
+    PORTRAIT_BOOTSTRAP_CLIENT_ID: ADMIN_CLIENT_ID,
+    PORTRAIT_BOOTSTRAP_CLIENT_SECRET: ADMIN_CLIENT_SECRET,
+    PORTRAIT_LOG_LEVEL: 'silent',
+    ...options.env,
+  };
+  const config = { ...loadConfig(env), database: database.config };
+  const services = await createServices(config);
+  await bootstrapTenant(services);
+  const app = await buildApp(services, { logger: false });
+  await app.listen({ port, host: '127.0.0.1' });
+  const url = `${scheme}://127.0.0.1:${port}/`;
+
+  return {
+    url,
+    issuer: config.issuer,
+    config,
+    services,
+    app,
+    admin: { clientId: ADMIN_CLIENT_ID, clientSecret: ADMIN_CLIENT_SECRET },
+    async managementToken(scopes?: string[]) {
+      const grant = (await services.clients.listGrants({ client_id: ADMIN_CLIENT_ID }))[0];
+      const { token } = await services.tokens.issueForClient({
+        clientId: ADMIN_CLIENT_ID,
+        audience: services.managementAudience.canonical,
+        scopes: scopes ?? grant.scope,
+      });
+      return token;
+    },
+    async close() {
+      await app.close();
+      await services.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The official auth0 SDK always calls https://<domain>; tests serve plain HTTP on loopback and hand the SDK this
+ * fetch, which only rewrites the scheme (everything else, headers and bodies, goes through untouched).
+ */
+export function httpFetchFor(server: TestServer): typeof fetch {
+  const https = server.url.replace(/^http:/, 'https:');
+  return (input, init) => {
+    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const rewritten = href.startsWith(https) ? server.url + href.slice(https.length) : href;
+    if (typeof input === 'object' && !(input instanceof URL)) return fetch(new Request(rewritten, input), init);
+    return fetch(rewritten, init);
+  };
+}
+
+/** The `domain` to give the auth0 SDK for this server (host:port, no scheme). */
+export const sdkDomain = (server: TestServer): string => new URL(server.url).host;
