@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
+import { connectionsRoutes } from './connections/connections-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
+import { registerOpenApi } from './management/openapi.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
 import type { Services } from './services.ts';
@@ -26,6 +28,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
 
   installErrorHandling(app);
   await app.register(formbody, { bodyLimit: MAX_BODY_BYTES });
+  await registerOpenApi(app, config.issuer);
 
   app.get('/healthz', async (_request, reply) => {
     try {
@@ -46,6 +49,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   await app.register(
     async (api) => {
       installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
+      await api.register(connectionsRoutes, { connections: services.connections });
     },
     { prefix: '/api/v2' },
   );

@@ -8,7 +8,9 @@ import { buildApp } from '../../src/app.ts';
 import { bootstrapTenant } from '../../src/bootstrap.ts';
 import { loadConfig, type Config, type Env } from '../../src/config.ts';
 import { createServices, type Services } from '../../src/services.ts';
+import { inject } from 'vitest';
 import { createTestDatabase, type TestDialect } from './databases.ts';
+import type { TestCertificate } from './tls.ts';
 
 export interface TestServer {
   /** Base URL with a trailing slash, e.g. http://127.0.0.1:41234/ (also the issuer). */
@@ -26,15 +28,25 @@ export interface TestServer {
 export const ADMIN_CLIENT_ID = 'test-admin-client';
 export const ADMIN_CLIENT_SECRET = 'test-admin-client-secret-0123456789abcdef';
 
-export async function startTestServer(options: { dialect?: TestDialect; env?: Env } = {}): Promise<TestServer> {
+function testCertificate(): TestCertificate {
+  return inject('tlsCert' as never) as TestCertificate;
+}
+
+/**
+ * Starts a server. `tls: true` serves https with the run's self-signed certificate, which the workers trust:
+ * use it with the official auth0 SDK, which always speaks https.
+ */
+export async function startTestServer(options: { dialect?: TestDialect; env?: Env; tls?: boolean } = {}): Promise<TestServer> {
   const database = await createTestDatabase(options.dialect ?? 'sqlite');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-data-'));
   // Pick the port first so that the issuer (which must name it) is known before the app is built.
   const probe = (await import('node:net')).createServer();
   const port: number = await new Promise((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
   await new Promise((resolve) => probe.close(resolve));
-  const scheme = options.env?.PORTRAIT_TLS_CERT ? 'https' : 'http';
+  const scheme = options.tls ? 'https' : 'http';
+  const tlsEnv: Env = options.tls ? { PORTRAIT_TLS_CERT: testCertificate().cert, PORTRAIT_TLS_KEY: testCertificate().key } : {};
   const env: Env = {
+    ...tlsEnv,
     PORT: String(port),
     HOST: '127.0.0.1',
     PORTRAIT_ISSUER: `${scheme}://127.0.0.1:${port}/`,
@@ -73,20 +85,6 @@ export async function startTestServer(options: { dialect?: TestDialect; env?: En
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
-  };
-}
-
-/**
- * The official auth0 SDK always calls https://<domain>; tests serve plain HTTP on loopback and hand the SDK this
- * fetch, which only rewrites the scheme (everything else, headers and bodies, goes through untouched).
- */
-export function httpFetchFor(server: TestServer): typeof fetch {
-  const https = server.url.replace(/^http:/, 'https:');
-  return (input, init) => {
-    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const rewritten = href.startsWith(https) ? server.url + href.slice(https.length) : href;
-    if (typeof input === 'object' && !(input instanceof URL)) return fetch(new Request(rewritten, input), init);
-    return fetch(rewritten, init);
   };
 }
 
