@@ -1,0 +1,26 @@
+/** Checks a login password against any stored form: native argon2id, imported bcrypt, Auth0 custom hashes. */
+import { ALGORITHMS } from './custom-hash-schema.ts';
+import { verifyBcrypt } from './algorithms/bcrypt.ts';
+import { verifyNativeArgon2id } from './native-argon2id.ts';
+import type { StoredPasswordHash, VerifyResult } from './types.ts';
+
+/**
+ * `needsRehash` is true whenever the password matched a hash that is not a native argon2id hash
+ * with the current policy: the caller then stores `await hashPassword(plain)` in its place, so
+ * imported hashes are replaced on the first successful login.
+ */
+export async function verifyPassword(plain: string, stored: StoredPasswordHash): Promise<VerifyResult> {
+  if (stored.kind === 'argon2id') return verifyNativeArgon2id(plain, stored.phc);
+  let ok = false;
+  try {
+    if (stored.kind === 'bcrypt') ok = await verifyBcrypt(plain, stored.hash);
+    else {
+      const impl = ALGORITHMS[stored.spec.algorithm];
+      ok = impl !== undefined && (await impl.verify(plain, stored.spec));
+    }
+  } catch {
+    // A stored spec that cannot be evaluated (it should have been refused at import) never matches.
+    ok = false;
+  }
+  return { ok, needsRehash: ok };
+}
