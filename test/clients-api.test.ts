@@ -132,15 +132,14 @@ describe.each(dialects)('/api/v2/clients on %s', (dialect) => {
     const id = created.client_id!;
     await management.clientGrants.create({ client_id: id, audience, scope: ['read:connections'] });
     await tokenFor(id, created.client_secret!);
-    const [database] = (await management.connections.list({ name: 'Username-Password-Authentication' })).data;
-    expect(database.enabled_clients).toContain(id);
+    const database = () => server.services.connections.getByName('Username-Password-Authentication');
+    expect((await database())!.enabled_clients).toContain(id);
 
     await management.clients.delete(id);
     const grants = await management.clientGrants.list({ client_id: id });
     expect(grants.data).toEqual([]);
     expect(await server.services.clients.listGrants({ client_id: id })).toEqual([]);
-    const [after] = (await management.connections.list({ name: 'Username-Password-Authentication' })).data;
-    expect(after.enabled_clients).not.toContain(id);
+    expect((await database())!.enabled_clients).not.toContain(id);
     expect((await requestToken(id, created.client_secret!)).status).toBe(401);
     await expect(management.clients.get(id)).rejects.toMatchObject({ statusCode: 404, body: { errorCode: 'inexistent_client' } });
   });
