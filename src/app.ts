@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
+import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
+import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
@@ -50,6 +52,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     async (api) => {
       installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
       await api.register(connectionsRoutes, { connections: services.connections });
+      await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
+      await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
     },
     { prefix: '/api/v2' },
   );
