@@ -10,6 +10,7 @@ import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
+import { ajvOptions } from './platform/validation.ts';
 import type { Services } from './services.ts';
 
 /** Auth0's Management API caps every payload at 1 MB. */
@@ -23,7 +24,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: false,
     return503OnClosing: true,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    ajv: ajvOptions,
   };
   if (config.tls) serverOptions.https = { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
