@@ -184,6 +184,11 @@ function describeError(e) {
 globalThis.__portrait_invoke = async function (inputJson) {
   const input = parse(inputJson);
   logCount = 0;
+  if (input.probe) {
+    // Deploy-time check: which handlers the module exports, without running any of them.
+    const names = actionExports ? Object.keys(actionExports).filter((k) => typeof actionExports[k] === 'function') : [];
+    return stringify({ exports: names });
+  }
   const rec = { idTokenClaims: {}, accessTokenClaims: {}, scopeChanges: [], userMetadata: {}, appMetadata: {},
     cacheOps: [], deny: null, validation: null, error: null };
   try {
