@@ -145,7 +145,8 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<string> 
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        res.destroy(new FetchRefused(`response body exceeds ${maxBytes} bytes`));
+        reject(new FetchRefused(`response body exceeds ${maxBytes} bytes`)); // first settle wins
+        res.destroy();
         return;
       }
       chunks.push(chunk);
