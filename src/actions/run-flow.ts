@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ActionCacheStore } from './action-cache.ts';
 import { customClaimsSizeError, filterCustomClaims } from './custom-claims.ts';
 import { executeAction, type ActionRecord, type ActionRunOutcome } from './runtime/execute-action.ts';
@@ -148,6 +149,17 @@ export class ActionsEngine {
       userMetadata: acc.user, appMetadata: acc.app, droppedClaims, executions, durationMs: elapsed(),
     };
     return success;
+  }
+
+  /**
+   * The Management API's "test" (POST /actions/actions/{id}/test): runs one action — usually the draft —
+   * against a caller-supplied event. The isolate is keyed by a hash of the code, so re-testing unchanged
+   * code is warm and an edit gets a fresh isolate. Returns the full FlowResult (logs, error line, claims).
+   */
+  testAction(input: { trigger: TriggerId; action: Omit<ActionToRun, 'versionId'>; event: Record<string, unknown>; grantedScopes?: readonly string[] }): Promise<FlowResult> {
+    const digest = createHash('sha256').update(input.action.code).update(JSON.stringify(input.action.dependencies ?? [])).digest('hex');
+    const action: ActionToRun = { ...input.action, versionId: `test:${input.action.actionId}:${digest.slice(0, 32)}` };
+    return this.runFlow({ trigger: input.trigger, actions: [action], event: input.event, grantedScopes: input.grantedScopes ?? ['openid', 'profile', 'email', 'address', 'phone'] });
   }
 
   /** Drop warm isolates of a version that is no longer deployed. */
