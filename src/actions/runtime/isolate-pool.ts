@@ -42,14 +42,17 @@ export class IsolatePool {
     if (this.#closed) throw new IsolateFailure('crashed', 'the actions runtime is shut down');
     const known = this.#loadErrors.get(action.versionId);
     if (known) throw known;
-    const idle = this.#idle.get(action.versionId);
-    const warm = idle?.pop();
-    if (warm) {
-      if (idle!.length === 0) this.#idle.delete(action.versionId);
-      warm.scope = scope;
-      return { warm, coldStart: false };
+    for (;;) {
+      // Re-checked after every wait: an isolate of this version released meanwhile beats building one.
+      const warm = this.#takeIdle(action.versionId);
+      if (warm) {
+        warm.scope = scope;
+        return { warm, coldStart: false };
+      }
+      if (this.#alive < this.options.maxIsolates || this.#evictOldestIdle()) break;
+      await this.#waitForRelease(deadline);
     }
-    await this.#reserveSlot(deadline);
+    this.#alive++;
     try {
       const created = await WarmIsolate.create(action, this.options, scope, deadline - Date.now());
       return { warm: created, coldStart: true };
@@ -73,7 +76,8 @@ export class IsolatePool {
     list.push(warm);
     this.#idle.delete(warm.versionId); // re-insert: most recently used goes last
     this.#idle.set(warm.versionId, list);
-    this.#wakeOne();
+    // Wake every waiter: one waiting for this version takes it warm, others may evict it for a slot.
+    for (const wake of this.#waiters.splice(0)) wake();
   }
 
   /** Throw away an isolate that timed out, hit its memory limit or is otherwise suspect. */
@@ -101,30 +105,31 @@ export class IsolatePool {
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
-  async #reserveSlot(deadline: number): Promise<void> {
-    for (;;) {
-      if (this.#alive < this.options.maxIsolates) {
-        this.#alive++;
-        return;
-      }
-      if (this.#evictOldestIdle()) continue;
-      // Every isolate is busy: wait for one to come back, within the flow's time budget.
-      const wait = deadline - Date.now();
-      if (wait <= 0 || this.#closed) throw new IsolateFailure('timeout', 'no isolate became free before the time limit');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, wait);
-        const waiters = this.#waiters;
-        waiters.push(done);
-        function done() {
-          clearTimeout(timer);
-          const i = waiters.indexOf(done);
-          if (i >= 0) waiters.splice(i, 1);
-          resolve();
-        }
-      });
-    }
+  #takeIdle(versionId: string): WarmIsolate | undefined {
+    const list = this.#idle.get(versionId);
+    const warm = list?.pop();
+    if (list && list.length === 0) this.#idle.delete(versionId);
+    return warm;
   }
 
+  /** Every isolate is busy: wait for one to come back, within the flow's time budget. */
+  async #waitForRelease(deadline: number): Promise<void> {
+    const wait = deadline - Date.now();
+    if (wait <= 0 || this.#closed) throw new IsolateFailure('timeout', 'no isolate became free before the time limit');
+    await new Promise<void>((resolve) => {
+      const waiters = this.#waiters;
+      const timer = setTimeout(done, wait);
+      waiters.push(done);
+      function done() {
+        clearTimeout(timer);
+        const i = waiters.indexOf(done);
+        if (i >= 0) waiters.splice(i, 1);
+        resolve();
+      }
+    });
+  }
+
+  /** Frees a slot by disposing the least recently used idle isolate, keeping the slot for the caller. */
   #evictOldestIdle(): boolean {
     for (const [versionId, list] of this.#idle) {
       const oldest = list.shift();
