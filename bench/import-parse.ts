@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseUsersFile } from '../src/jobs/import/parse-users-file.ts';
+import { JsonArraySplitter } from '../src/jobs/import/split-json-array.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -66,10 +67,20 @@ async function parsePhase(path: string, mode: string): Promise<void> {
   const started = performance.now();
   let valid = 0, invalid = 0;
   if (mode === 'stream-json') {
-    // Baseline: stream-json's tokenizer + StreamArray, parse only (no validation).
+    // Baseline: stream-json's tokenizer + StreamArray with packed values only, parse only (no validation).
     const { streamArray } = await import('stream-json/streamers/stream-array.js');
     const pipeline = createReadStream(path).pipe(streamArray.withParserAsStream({ streamValues: false }));
     for await (const _ of pipeline) valid++;
+  } else if (mode === 'splitter') {
+    // The same baseline for Portrait's splitter: JSON array cut into elements + JSON.parse, no validation.
+    const splitter = new JsonArraySplitter(1 << 20);
+    const texts: string[] = [];
+    for await (const chunk of createReadStream(path)) {
+      splitter.push(chunk as Buffer, texts);
+      for (const t of texts) { JSON.parse(t); valid++; }
+      texts.length = 0;
+    }
+    splitter.end();
   } else {
     for await (const r of parseUsersFile(createReadStream(path), { maxBytes: 4 * 1024 ** 3 })) {
       if ('user' in r) valid++; else invalid++;
@@ -92,7 +103,7 @@ async function main(): Promise<void> {
     await generate(path, n, format);
     const size = statSync(path).size;
     console.log(`${format}: generated ${n} users, ${(size / 1e6).toFixed(0)} MB in ${((performance.now() - g) / 1000).toFixed(1)} s`);
-    const modes = ['portrait', ...(args.includes('--compare-stream-json') && format === 'json' ? ['stream-json'] : [])];
+    const modes = ['portrait', ...(args.includes('--compare-stream-json') && format === 'json' ? ['splitter', 'stream-json'] : [])];
     for (const mode of modes) {
       const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', 'parse', '--file', path, '--mode', mode], { encoding: 'utf8' });
       if (child.status !== 0) throw new Error(child.stderr);
