@@ -11,10 +11,11 @@
  *   are dropped instead of failing `additionalProperties`.
  * Anything else is left for `validateImportUser` to judge.
  */
-const RENAMED: Record<string, string> = {
-  Id: 'user_id', 'Given Name': 'given_name', 'Family Name': 'family_name', Nickname: 'nickname',
-  Name: 'name', Email: 'email', 'Email Verified': 'email_verified', Picture: 'picture',
-};
+// A Map, not an object literal: a key such as "__proto__" or "constructor" must not hit Object.prototype.
+const RENAMED = new Map<string, string>([
+  ['Id', 'user_id'], ['Given Name', 'given_name'], ['Family Name', 'family_name'], ['Nickname', 'nickname'],
+  ['Name', 'name'], ['Email', 'email'], ['Email Verified', 'email_verified'], ['Picture', 'picture'],
+]);
 
 const EXPORT_ONLY = new Set([
   'Connection', 'Created At', 'Updated At',
@@ -34,20 +35,21 @@ export function fromAuth0Export(exported: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const key in src) {
     if (EXPORT_ONLY.has(key)) continue;
-    const name = RENAMED[key] ?? key;
+    const name = RENAMED.get(key) ?? key;
     if (name !== key && src[name] !== undefined) continue; // the schema's own name wins
     let value = src[key];
     if (name === 'user_id' && typeof value === 'string' && value.startsWith(PREFIX)) value = value.slice(PREFIX.length);
     // CSV-minded exporters write booleans as text.
     if (BOOLEAN_FIELDS.has(name) && (value === 'true' || value === 'false')) value = value === 'true';
-    out[name] = value;
+    // A "__proto__" key must stay an own property (as JSON.parse made it) so the schema refuses it.
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 
 function needsChange(src: Record<string, unknown>): boolean {
   for (const key in src) {
-    if (EXPORT_ONLY.has(key) || key in RENAMED) return true;
+    if (EXPORT_ONLY.has(key) || RENAMED.has(key)) return true;
     if (BOOLEAN_FIELDS.has(key) && typeof src[key] === 'string') return true;
   }
   const id = src.user_id;

@@ -92,6 +92,12 @@ describe('parseUsersFile: NDJSON', () => {
       { index: 2, user: { user_id: 'google-oauth2|123', email: 'e@f.co', user_metadata: { plan: 'pro' } } },
     ]);
   });
+  it('refuses a "__proto__" key instead of letting it become the prototype', async () => {
+    const [r] = await collect('{"Id":"auth0|1","email":"a@b.co","__proto__":{"blocked":true}}\n');
+    expect(r).toMatchObject({ errors: [{ code: 'OBJECT_ADDITIONAL_PROPERTIES', path: '__proto__' }] });
+    const [j] = await collect('[{"email":"a@b.co","__proto__":{"x":1}}]');
+    expect(j).toMatchObject({ errors: [{ code: 'OBJECT_ADDITIONAL_PROPERTIES', path: '__proto__' }] });
+  });
   it('reads a last line without a newline, and names the line of bad JSON', async () => {
     expect(await collect('{"email":"a@b.co"}\n{"email":"c@d.co"}')).toHaveLength(2);
     expect(await fileError('{"email":"a@b.co"}\n\n{"email":"c@d.co"')).toMatchObject({ code: 'invalid_json', message: expect.stringContaining('line 3') });
