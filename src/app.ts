@@ -10,7 +10,7 @@ import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
-import { ajvOptions } from './platform/validation.ts';
+import { schemaController } from './platform/validation.ts';
 import type { Services } from './services.ts';
 
 /** Auth0's Management API caps every payload at 1 MB. */
@@ -24,7 +24,9 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: false,
     return503OnClosing: true,
-    ajv: ajvOptions,
+    schemaController,
+    // Auth0 user ids (provider|id) can be long; fastify's default of 100 characters would answer 414.
+    maxParamLength: 1024,
   };
   if (config.tls) serverOptions.https = { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
