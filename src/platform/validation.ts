@@ -4,7 +4,7 @@
 //   that says `"callbacks": "https://x"` where an array is expected is a client's mistake and answers 400.
 import { Ajv, type Options } from 'ajv';
 import formats from 'ajv-formats';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 const BASE_OPTIONS: Options = { removeAdditional: false, allErrors: false, useDefaults: true, strict: false };
 
@@ -26,3 +26,16 @@ export const schemaController: FastifyServerOptions['schemaController'] = {
     },
   },
 };
+
+/**
+ * JSON bodies as fastify parses them (with its prototype-poisoning guard), except that an empty body is no body:
+ * clients, the auth0 SDK among them, send `Content-Type: application/json` on DELETE and GET with nothing after it.
+ */
+export function installJsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return parseJson(request, text, done);
+  });
+}
