@@ -66,8 +66,8 @@ describe.each(dialects)('UsersStore on %s', (dialect) => {
       [{ email: 'x@y.co', phone_number: '0612345678' }, 'invalid_body', "Payload validation error: 'String does not match pattern ^\\+[0-9]{1,15}$: 0612345678' on property phone_number (The user's phone number (following the E.164 recommendation))."],
       [{ email: 'x@y.co', name: 'n'.repeat(301) }, 'invalid_body', "Payload validation error: 'String is too long (301 chars), maximum 300' on property name (The user's full name)."],
       [{ email: 'x@y.co', picture: 'javascript:alert(1)' }, 'invalid_body', "Payload validation error: 'Object didn't pass validation for format strict-uri: javascript:alert(1)' on property picture (A URI pointing to the user's picture)."],
-      [{ email: 'x@y.co', user_metadata: { 'a.b': 1 } }, 'invalid_body', `Payload validation error: 'Invalid key, field names cannot contain "." or "$": a.b' on property user_metadata.`],
-      [{ email: 'x@y.co', app_metadata: { email: 'x' } }, 'invalid_body', `Payload validation error: 'Invalid key, the key "email" is reserved in app_metadata' on property app_metadata.`],
+      [{ email: 'x@y.co', user_metadata: { 'a.b': 1 } }, 'invalid_body', `Payload validation error: 'Invalid key, field names cannot contain "." or "$": a.b' on property user_metadata (Data related to the user that does not affect the application's core functionality).`],
+      [{ email: 'x@y.co', app_metadata: { email: 'x' } }, 'invalid_body', `Payload validation error: 'Invalid key, the key "email" is reserved in app_metadata' on property app_metadata (Data related to the user that does affect the application's core functionality).`],
     ];
     for (const [input, code, message] of cases) {
       const error = await apiError(db.users.create({ connection: 'Username-Password-Authentication', email: 'x@y.co', password: STRONG, ...input } as never));
