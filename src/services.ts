@@ -7,6 +7,7 @@ import { AccessTokens, managementAudience, type ManagementAudience } from './man
 import { allMigrations } from './migrations.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
+import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
   config: Config;
@@ -15,6 +16,7 @@ export interface Services {
   tokens: AccessTokens;
   clients: ClientsStore;
   connections: ConnectionsStore;
+  users: UsersStore;
   managementAudience: ManagementAudience;
   close(): Promise<void>;
 }
@@ -28,13 +30,15 @@ export async function createServices(config: Config, options: { migrate?: boolea
     throw error;
   }
   const keys = new SigningKeys(db);
+  const connections = new ConnectionsStore(db);
   return {
     config,
     db,
     keys,
     tokens: new AccessTokens(keys, config.issuer),
     clients: new ClientsStore(db),
-    connections: new ConnectionsStore(db),
+    connections,
+    users: new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes }),
     managementAudience: managementAudience(config.issuer),
     close: () => db.close(),
   };
