@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
@@ -39,17 +38,15 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     }
   });
 
-  app.get('/.well-known/jwks.json', async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return services.keys.jwks();
-  });
-
-  registerClientCredentialsGrant(app, services);
+  // The Authentication API (/authorize, /oauth/token, /.well-known/*, /userinfo, logout) is oidc-provider's;
+  // the hosted login pages and /dbconnections/signup are fastify routes of the sign-in domain.
+  await services.signIn.registerRoutes(app);
 
   await app.register(
     async (api) => {
       installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
       await api.register(connectionsRoutes, { connections: services.connections });
+      await services.signIn.registerManagementRoutes(api);
     },
     { prefix: '/api/v2' },
   );

@@ -3,6 +3,7 @@ import { ClientsStore } from './clients/clients-store.ts';
 import type { Config } from './config.ts';
 import { ConnectionsStore } from './connections/connections-store.ts';
 import { SigningKeys } from './keys/signing-keys.ts';
+import { SignIn } from './login/index.ts';
 import { AccessTokens, managementAudience, type ManagementAudience } from './management/access-tokens.ts';
 import { allMigrations } from './migrations.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
@@ -18,6 +19,8 @@ export interface Services {
   connections: ConnectionsStore;
   users: UsersStore;
   managementAudience: ManagementAudience;
+  /** The Authentication API (oidc-provider), hosted login pages and brute-force protection. */
+  signIn: SignIn;
   close(): Promise<void>;
 }
 
@@ -31,15 +34,24 @@ export async function createServices(config: Config, options: { migrate?: boolea
   }
   const keys = new SigningKeys(db);
   const connections = new ConnectionsStore(db);
+  const tokens = new AccessTokens(keys, config.issuer);
+  const clients = new ClientsStore(db);
+  const users = new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes });
+  const audience = managementAudience(config.issuer);
+  const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, managementAudience: audience });
   return {
     config,
     db,
     keys,
-    tokens: new AccessTokens(keys, config.issuer),
-    clients: new ClientsStore(db),
+    tokens,
+    clients,
     connections,
-    users: new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes }),
-    managementAudience: managementAudience(config.issuer),
-    close: () => db.close(),
+    users,
+    managementAudience: audience,
+    signIn,
+    close: async () => {
+      signIn.close();
+      await db.close();
+    },
   };
 }

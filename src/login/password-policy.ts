@@ -1,41 +1,35 @@
-// Auth0's password policies for database connections (`options.passwordPolicy`, with
-// `password_complexity_options.min_length`), checked before a password is accepted at sign-up.
+// What the sign-up form tells the user about the connection's password policy. The check itself is the users
+// domain's (checkPasswordPolicy in src/users/), which users.create applies: one rule, one place.
 import type { Connection } from '../connections/connections-store.ts';
+import { ApiError } from '../platform/errors.ts';
+import { checkPasswordPolicy as usersPasswordPolicy } from '../users/index.ts';
 
-type PolicyName = 'none' | 'low' | 'fair' | 'good' | 'excellent';
-
-const POLICIES: Record<PolicyName, { minLength: number; kinds: number; noTriples: boolean; describe: string }> = {
-  none: { minLength: 1, kinds: 0, noTriples: false, describe: 'Any non-empty password.' },
-  low: { minLength: 6, kinds: 0, noTriples: false, describe: 'At least {n} characters.' },
-  fair: { minLength: 8, kinds: 3, noTriples: false, describe: 'At least {n} characters, with lower case, upper case and numbers.' },
-  good: { minLength: 8, kinds: 3, noTriples: false, describe: 'At least {n} characters, with 3 of: lower case, upper case, numbers, special characters.' },
-  excellent: { minLength: 10, kinds: 3, noTriples: true, describe: 'At least {n} characters, with 3 of: lower case, upper case, numbers, special characters; no more than 2 identical characters in a row.' },
+const DESCRIPTIONS: Record<string, string> = {
+  none: 'Any non-empty password.',
+  low: 'At least {n} characters.',
+  fair: 'At least {n} characters, with lower case, upper case and numbers.',
+  good: 'At least {n} characters, with 3 of: lower case, upper case, numbers, special characters.',
+  excellent: 'At least {n} characters, with 3 of: lower case, upper case, numbers, special characters; no more than 2 identical characters in a row.',
 };
-
-/** Auth0 caps passwords at 72 bytes for bcrypt-era compatibility; argon2 has no such limit, but a cap bounds work. */
-export const MAX_PASSWORD_LENGTH = 1024;
-
-function policyOf(connection: Connection) {
-  const options = connection.options as { passwordPolicy?: string; password_complexity_options?: { min_length?: number } };
-  const name = (options.passwordPolicy && options.passwordPolicy in POLICIES ? options.passwordPolicy : 'good') as PolicyName;
-  const policy = POLICIES[name];
-  const minLength = Math.max(policy.minLength, Number(options.password_complexity_options?.min_length) || 0);
-  return { name, ...policy, minLength };
-}
+const DEFAULT_LENGTH: Record<string, number> = { none: 1, low: 6, fair: 8, good: 8, excellent: 10 };
 
 export function describePasswordPolicy(connection: Connection): string {
-  const p = policyOf(connection);
-  return p.describe.replace('{n}', String(p.minLength));
+  const raw = connection.options.passwordPolicy;
+  const name = typeof raw === 'string' && raw in DESCRIPTIONS ? raw : 'none';
+  const min = (connection.options.password_complexity_options as { min_length?: number } | undefined)?.min_length ?? DEFAULT_LENGTH[name];
+  return DESCRIPTIONS[name].replace('{n}', String(min));
 }
 
-/** Null when the password satisfies the connection's policy; otherwise Auth0's message. */
+/** Null when the password satisfies the policy; otherwise Auth0's message ("Password is too weak"). */
 export function checkPasswordPolicy(connection: Connection, password: string): string | null {
-  const p = policyOf(connection);
-  if (password.length > MAX_PASSWORD_LENGTH) return 'Password is too long';
-  if (password.length < p.minLength) return 'Password is too weak';
-  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  const needed = p.name === 'fair' ? [/[a-z]/, /[A-Z]/, /[0-9]/].every((re) => re.test(password)) : kinds >= p.kinds;
-  if (!needed) return 'Password is too weak';
-  if (p.noTriples && /(.)\1\1/.test(password)) return 'Password is too weak';
-  return null;
+  try {
+    usersPasswordPolicy(password, connection);
+    return null;
+  } catch (error) {
+    if (error instanceof ApiError) return error.message.replace(/^PasswordStrengthError: /, '');
+    throw error;
+  }
 }
+
+/** Longest password a form accepts (the users domain refuses longer ones at sign-up). */
+export const MAX_PASSWORD_LENGTH = 1024;

@@ -43,11 +43,11 @@ export function findAccountWith(deps: TokenClaimsDeps) {
  * This Claims class adds them back after the provider's own masking (scope filtering was applied by assembleClaims).
  */
 export function keepCustomClaims(provider: Provider): void {
-  const Base = provider.Claims;
+  const Base = provider.Claims as new (...args: unknown[]) => { available: Record<symbol, object>; result(): Promise<Record<string, unknown>> };
   class ClaimsWithCustom extends Base {
     override async result() {
       const claims = await super.result();
-      return { ...((this as { available: Record<symbol, object> }).available[CUSTOM] ?? {}), ...claims };
+      return { ...(this.available[CUSTOM] ?? {}), ...claims };
     }
   }
   Object.defineProperty(provider, 'Claims', { value: ClaimsWithCustom, configurable: true });

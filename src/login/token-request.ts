@@ -12,6 +12,8 @@ const FORM = 'application/x-www-form-urlencoded';
 
 type Params = Record<string, string | string[]>;
 
+const SUPPORTED_GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'password', PASSWORD_REALM_GRANT]);
+
 class BodyError extends Error {
   constructor(
     readonly status: number,
@@ -90,6 +92,11 @@ export function normalizeTokenRequest(deps: { clients: ClientsStore; managementA
     }
     if (ctx.path === '/oauth/token') {
       const grantType = params.grant_type;
+      // Auth0 names a bad grant type before it looks at client authentication.
+      if (grantType === undefined) return oauthError(ctx, 400, 'invalid_request', 'Missing required parameter: grant_type');
+      if (typeof grantType !== 'string' || !SUPPORTED_GRANT_TYPES.has(grantType)) {
+        return oauthError(ctx, 400, 'unsupported_grant_type', `Unsupported grant type: ${String(grantType).slice(0, 200)}`);
+      }
       const audience = typeof params.audience === 'string' ? params.audience : undefined;
       const needsResource = grantType === 'client_credentials' || grantType === 'password' || grantType === PASSWORD_REALM_GRANT;
       if (needsResource && audience && params.resource === undefined) params.resource = audience;
