@@ -9,6 +9,9 @@ import type { ManagementAudience } from '../management/access-tokens.ts';
 import { MANAGEMENT_TOKEN_LIFETIME_SECONDS } from '../management/access-tokens.ts';
 import { USER_CONTEXT_SCOPES } from '../management/scopes.ts';
 
+/** As on Auth0, a user's API access token also lists the OIDC scopes granted (and `openid` makes it good at /userinfo). */
+const OIDC_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];
+
 /** Auth0's default access-token lifetime for APIs (token_lifetime 86400 s). */
 export const API_ACCESS_TOKEN_SECONDS = 86400;
 
@@ -61,13 +64,12 @@ export function resourceIndicatorsFeature(deps: ResourceServerDeps) {
       }
       if (isManagement) {
         // A user reaches the Management API only through the current-user scopes (guard.ts enforces their reach).
-        return jwtResourceServer(audience, [...USER_CONTEXT_SCOPES], API_ACCESS_TOKEN_SECONDS);
+        return jwtResourceServer(audience, [...OIDC_SCOPES, ...USER_CONTEXT_SCOPES], API_ACCESS_TOKEN_SECONDS);
       }
       // Any API a client grant names is known; without RBAC, a user token may carry the scopes it asks for.
       const known = await clients.listGrants({ audience });
       if (known.length === 0) throw accessDenied(`Service not found: ${indicator}`);
-      const scopes = requestedScopes(ctx).filter((s) => !['openid', 'profile', 'email', 'address', 'phone', 'offline_access'].includes(s));
-      return jwtResourceServer(audience, scopes, API_ACCESS_TOKEN_SECONDS);
+      return jwtResourceServer(audience, [...new Set([...OIDC_SCOPES, ...requestedScopes(ctx)])], API_ACCESS_TOKEN_SECONDS);
     },
   };
 }
