@@ -9,8 +9,9 @@ export const PAGE_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
-  // No script at all on these pages; styles are inline; images may come from the tenant's logo host.
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data: 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // No script at all on these pages; styles are inline; images may come from the tenant's logo host. No
+  // form-action: browsers apply it to the redirects after a submit, and the login ends at the app's callback.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: data: 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 const STYLE = `
