@@ -3,12 +3,14 @@ import { ClientsStore } from './clients/clients-store.ts';
 import type { Config } from './config.ts';
 import { ConnectionsStore } from './connections/connections-store.ts';
 import { SigningKeys } from './keys/signing-keys.ts';
+import { SignIn } from './login/index.ts';
 import { AccessTokens, managementAudience, type ManagementAudience } from './management/access-tokens.ts';
 import { allMigrations } from './migrations.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
+import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
   config: Config;
@@ -19,7 +21,10 @@ export interface Services {
   tokens: AccessTokens;
   clients: ClientsStore;
   connections: ConnectionsStore;
+  users: UsersStore;
   managementAudience: ManagementAudience;
+  /** The Authentication API (oidc-provider), hosted login pages and brute-force protection. */
+  signIn: SignIn;
   close(): Promise<void>;
 }
 
@@ -32,15 +37,26 @@ export async function createServices(config: Config, options: { migrate?: boolea
     throw error;
   }
   const keys = new SigningKeys(db);
+  const connections = new ConnectionsStore(db);
+  const tokens = new AccessTokens(keys, config.issuer);
+  const clients = new ClientsStore(db);
+  const users = new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes });
+  const audience = managementAudience(config.issuer);
+  const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, managementAudience: audience });
   return {
     config,
     db,
     blobs: createBlobStore(config.blobStore),
     keys,
-    tokens: new AccessTokens(keys, config.issuer),
-    clients: new ClientsStore(db),
-    connections: new ConnectionsStore(db),
-    managementAudience: managementAudience(config.issuer),
-    close: () => db.close(),
+    tokens,
+    clients,
+    connections,
+    users,
+    managementAudience: audience,
+    signIn,
+    close: async () => {
+      signIn.close();
+      await db.close();
+    },
   };
 }
