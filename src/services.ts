@@ -7,11 +7,15 @@ import { AccessTokens, managementAudience, type ManagementAudience } from './man
 import { allMigrations } from './migrations.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
+import type { BlobStore } from './platform/blobs/blob-store.ts';
+import { createBlobStore } from './platform/blobs/create-blob-store.ts';
 import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
   config: Config;
   db: DatabaseHandle;
+  /** Uploaded pictures and export files. */
+  blobs: BlobStore;
   keys: SigningKeys;
   tokens: AccessTokens;
   clients: ClientsStore;
@@ -34,6 +38,7 @@ export async function createServices(config: Config, options: { migrate?: boolea
   return {
     config,
     db,
+    blobs: createBlobStore(config.blobStore),
     keys,
     tokens: new AccessTokens(keys, config.issuer),
     clients: new ClientsStore(db),

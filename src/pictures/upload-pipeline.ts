@@ -187,9 +187,10 @@ function encodeVariants(master: { data: Buffer; info: OutputInfo }, hash: string
         (async () => {
           let image = sharp(master.data, raw);
           if (size !== MASTER_SIZE) image = image.resize(size, size, { kernel: 'lanczos3' });
+          // WebP effort 2 rather than the default 4: half the encode time for ~2% more bytes (bench/pictures.ts).
           const body =
             format === 'webp'
-              ? await image.webp({ quality: 82, effort: 3 }).toBuffer()
+              ? await image.webp({ quality: 82, effort: 2 }).toBuffer()
               : await image.flatten({ background: '#ffffff' }).jpeg({ quality: 85, mozjpeg: false }).toBuffer();
           return {
             size,

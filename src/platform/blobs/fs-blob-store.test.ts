@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBlobStoreContract } from './blob-store-contract.ts';
 import { FsBlobStore } from './fs-blob-store.ts';
 import { assertValidBlobKey, InvalidBlobKeyError } from './blob-key.ts';
-import { createBlobStore, parseBlobStoreUrl } from './create-blob-store.ts';
+import { createBlobStore } from './create-blob-store.ts';
 import { S3BlobStore } from './s3-blob-store.ts';
 
 let root = '';
@@ -53,22 +53,13 @@ describe('assertValidBlobKey', () => {
   });
 });
 
-describe('createBlobStore and parseBlobStoreUrl', () => {
+describe('createBlobStore', () => {
   it('builds the store the spec names', () => {
     expect(createBlobStore({ kind: 'fs', root })).toBeInstanceOf(FsBlobStore);
     const s3 = createBlobStore({ kind: 's3', bucket: 'b', prefix: 'p/', endpoint: 'http://127.0.0.1:1' });
     expect(s3).toBeInstanceOf(S3BlobStore);
     expect((s3 as S3BlobStore).prefix).toBe('p/');
     (s3 as S3BlobStore).destroy();
-  });
-
-  it('parses s3:// URLs, file:// URLs and plain paths', () => {
-    expect(parseBlobStoreUrl('s3://bucket')).toEqual({ kind: 's3', bucket: 'bucket', prefix: '' });
-    expect(parseBlobStoreUrl('s3://bucket/a/b')).toEqual({ kind: 's3', bucket: 'bucket', prefix: 'a/b' });
-    expect(parseBlobStoreUrl('file:///var/lib/portrait')).toEqual({ kind: 'fs', root: '/var/lib/portrait' });
-    expect(parseBlobStoreUrl('./data/blobs')).toEqual({ kind: 'fs', root: './data/blobs' });
-    expect(() => parseBlobStoreUrl('gs://bucket')).toThrow(/unsupported/);
-    expect(() => parseBlobStoreUrl('s3:///x')).toThrow(/no bucket/);
   });
 
   it('refuses a prefix that is not a valid key', () => {
