@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
+import { actionsRoutes } from './actions/actions-routes.ts';
 import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
@@ -55,6 +56,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(connectionsRoutes, { connections: services.connections });
       await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
+      await api.register(actionsRoutes, { actions: services.actions });
     },
     { prefix: '/api/v2' },
   );

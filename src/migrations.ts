@@ -1,9 +1,10 @@
 // Every domain's migrations, in the one order they run. A domain adds its list here when it adds tables.
+import { actionsMigrations } from './actions/actions-tables.ts';
 import { clientsMigrations } from './clients/clients-store.ts';
 import { connectionsMigrations } from './connections/connections-store.ts';
 import { keysMigrations } from './keys/signing-keys.ts';
 import type { DomainMigration } from './platform/db/migrations.ts';
 
-export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations].sort((a, b) =>
+export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...actionsMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

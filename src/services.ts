@@ -1,4 +1,6 @@
 // The long-lived parts of one Portrait process, built once from the configuration and shared by the routes.
+import type { ActionsService } from './actions/actions-service.ts';
+import { createActionsService } from './actions/create-actions-service.ts';
 import { ClientsStore } from './clients/clients-store.ts';
 import type { Config } from './config.ts';
 import { ConnectionsStore } from './connections/connections-store.ts';
@@ -20,6 +22,8 @@ export interface Services {
   clients: ClientsStore;
   connections: ConnectionsStore;
   managementAudience: ManagementAudience;
+  /** Actions: the engine, the store, and `runTrigger`/`loadBoundActions` for the login flow. */
+  actions: ActionsService;
   close(): Promise<void>;
 }
 
@@ -32,6 +36,13 @@ export async function createServices(config: Config, options: { migrate?: boolea
     throw error;
   }
   const keys = new SigningKeys(db);
+  let actions: ActionsService;
+  try {
+    actions = await createActionsService(db, config);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return {
     config,
     db,
@@ -41,6 +52,10 @@ export async function createServices(config: Config, options: { migrate?: boolea
     clients: new ClientsStore(db),
     connections: new ConnectionsStore(db),
     managementAudience: managementAudience(config.issuer),
-    close: () => db.close(),
+    actions,
+    close: async () => {
+      actions.engine.close();
+      await db.close();
+    },
   };
 }
