@@ -1,6 +1,7 @@
 // Builds the process's ActionsService: the secrets key (checked against the one the database's secrets were
 // encrypted with, so a node with the wrong key stops at start-up instead of failing logins), the store, and
 // one engine.
+import pino from 'pino';
 import { ConfigError, type Config } from '../config.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
 import { ActionsService } from './actions-service.ts';
@@ -10,7 +11,7 @@ import { SecretsCipher, loadSecretsKey } from './secrets-cipher.ts';
 
 export async function createActionsService(
   db: DatabaseHandle,
-  config: Pick<Config, 'secretsKey' | 'dataDir'>,
+  config: Pick<Config, 'secretsKey' | 'dataDir' | 'logLevel'>,
   options: { engine?: ActionsEngineOptions; boundActionsTtlMs?: number } = {},
 ): Promise<ActionsService> {
   const cipher = new SecretsCipher(loadSecretsKey(config));
@@ -28,5 +29,8 @@ export async function createActionsService(
     }
     await store.replaceSecretsKeyFingerprint(cipher.fingerprint);
   }
-  return new ActionsService(new ActionsEngine(options.engine), store, cipher, { boundActionsTtlMs: options.boundActionsTtlMs });
+  // Action failures and dropped claims are logged with the server's level, as one JSON line each.
+  const logger = pino({ level: config.logLevel, name: 'actions' });
+  const engine = new ActionsEngine({ logger, ...options.engine });
+  return new ActionsService(engine, store, cipher, { boundActionsTtlMs: options.boundActionsTtlMs });
 }

@@ -45,9 +45,12 @@ export async function triggersRoutes(api: FastifyInstance, opts: { actions: Acti
     return versionJson(version, action, await actions.deployedVersionOf(action));
   });
 
-  // Rollback. The auth0 SDK sends no body unless update_draft is given.
+  // Rollback. The auth0 SDK sends no body (and no content type) unless update_draft is given: that is `{}`.
   api.post<{ Params: Static<typeof VersionParams>; Body: Static<typeof RollbackBody> | undefined }>('/actions/actions/:actionId/versions/:id/deploy', {
     config: { scopes: ['create:actions'] },
+    preValidation: async (request) => {
+      if (request.body === undefined || request.body === null) request.body = {};
+    },
     schema: { tags, params: VersionParams, body: RollbackBody, response: withErrors({ 202: ActionVersionSchema }) },
   }, async (request, reply) => {
     const { version, action } = await actions.rollback(request.params.actionId, request.params.id, { updateDraft: request.body?.update_draft === true });
