@@ -71,9 +71,6 @@ export class ActionsService {
   async create(input: DraftInput & { name: string; supported_triggers: { id: string; version?: string }[] }): Promise<StoredAction> {
     const triggers = checkTriggers(input.supported_triggers);
     checkModules(input.modules);
-    if ((await this.store.countActions()) >= ACTION_LIMITS.actionsPerTenant) {
-      fail('bad_request', `A tenant may have at most ${ACTION_LIMITS.actionsPerTenant} actions; delete one first.`);
-    }
     const id = randomUUID();
     const at = now();
     const action: StoredAction = {
@@ -88,6 +85,11 @@ export class ActionsService {
       created_at: at,
       updated_at: at,
     };
+    // Checked last, so that a request with bad input learns about its input first.
+    if (await this.store.getActionByName(input.name)) fail('conflict', `An action with the name '${input.name}' already exists.`);
+    if ((await this.store.countActions()) >= ACTION_LIMITS.actionsPerTenant) {
+      fail('bad_request', `A tenant may have at most ${ACTION_LIMITS.actionsPerTenant} actions; delete one first.`);
+    }
     try {
       await this.store.insertAction(action);
     } catch (error) {

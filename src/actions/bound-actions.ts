@@ -10,7 +10,6 @@ export const BOUND_ACTIONS_TTL_MS = 5_000;
 
 export class BoundActionsCache {
   readonly #entries = new Map<TriggerId, { expires: number; actions: Promise<ActionToRun[]> }>();
-  #generation = 0;
 
   constructor(
     private readonly store: ActionsStore,
@@ -23,21 +22,16 @@ export class BoundActionsCache {
     const now = Date.now();
     const entry = this.#entries.get(trigger);
     if (entry && entry.expires > now) return entry.actions;
-    const generation = this.#generation;
     const actions = this.#read(trigger);
     this.#entries.set(trigger, { expires: now + this.ttlMs, actions });
     actions.catch(() => {
       if (this.#entries.get(trigger)?.actions === actions) this.#entries.delete(trigger);
     });
-    // A change made while this load was reading must not be hidden behind its (possibly older) answer.
-    void actions.then(() => {
-      if (generation !== this.#generation && this.#entries.get(trigger)?.actions === actions) this.#entries.delete(trigger);
-    }, () => undefined);
     return actions;
   }
 
+  /** Forgets everything, reads in flight included: a load that started before a change is not kept after it. */
   invalidate(): void {
-    this.#generation++;
     this.#entries.clear();
   }
 
