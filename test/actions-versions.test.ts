@@ -71,7 +71,7 @@ describe.each(dialects)('action versions on %s', (dialect) => {
     for (let i = 0; i < 48; i++) await management.actions.deploy(id);
     const all = await management.actions.versions.list(id, { per_page: 100 });
     expect(all.response.total).toBe(50);
-    const numbers = all.data.map((v) => v.number);
+    const numbers = all.data.map((v) => v.number!);
     expect(Math.max(...numbers)).toBe(53);
     expect(numbers).toContain(5); // deployed, so kept
     expect(numbers).not.toContain(1);
