@@ -9,9 +9,9 @@ import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
-import { installErrorHandling } from './platform/http-errors.ts';
+import { frameworkErrors, installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
-import { ajvOptions } from './platform/validation.ts';
+import { installJsonParser, schemaController } from './platform/validation.ts';
 import type { Services } from './services.ts';
 
 /** Auth0's Management API caps every payload at 1 MB. */
@@ -25,12 +25,16 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: false,
     return503OnClosing: true,
-    ajv: ajvOptions,
+    schemaController,
+    // Auth0 user ids (provider|id) can be long; fastify's default of 100 characters would answer 414.
+    maxParamLength: 1024,
+    frameworkErrors,
   };
   if (config.tls) serverOptions.https = { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
 
   installErrorHandling(app);
+  installJsonParser(app);
   await app.register(formbody, { bodyLimit: MAX_BODY_BYTES });
   await registerOpenApi(app, config.issuer);
 

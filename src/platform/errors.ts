@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   user_exists: 409,
   conflict: 409,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   too_many_requests: 429,
   internal_error: 500,
