@@ -126,6 +126,14 @@ describe.each(dialects)('the seed picture Actions on %s', (dialect) => {
     expect(triggers.triggers?.find((t) => t.id === 'post-login')).toMatchObject({ version: 'v3', status: 'CURRENT', default_runtime: 'node22' });
   });
 
+  it('describes the actions routes in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${server.url}api/v2/openapi.json`)).json()) as { paths: Record<string, Record<string, { description?: string }>> };
+    for (const p of ['/actions/actions', '/actions/actions/{id}', '/actions/actions/{id}/deploy', '/actions/actions/{id}/test', '/actions/actions/{actionId}/versions/{id}/deploy', '/actions/triggers/{triggerId}/bindings']) {
+      expect(doc.paths).toHaveProperty([p]);
+    }
+    expect(doc.paths['/actions/actions/{id}/deploy'].post.description).toContain('create:actions');
+  });
+
   it('lists actions in the paging envelope the SDK reads, with its filters', async () => {
     const all = await management.actions.list();
     expect(all.data.map((a) => a.name).sort()).toEqual(['Change user pictures', 'Default picture']);
