@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
 import { actionsRoutes } from './actions/actions-routes.ts';
 import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
@@ -47,12 +46,9 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     }
   });
 
-  app.get('/.well-known/jwks.json', async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return services.keys.jwks();
-  });
-
-  registerClientCredentialsGrant(app, services);
+  // The Authentication API (/authorize, /oauth/token, /.well-known/*, /userinfo, logout) is oidc-provider's;
+  // the hosted login pages and /dbconnections/signup are fastify routes of the sign-in domain.
+  await services.signIn.registerRoutes(app);
 
   await app.register(
     async (api) => {
@@ -60,6 +56,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(connectionsRoutes, { connections: services.connections });
       await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
+      await services.signIn.registerManagementRoutes(api);
       await api.register(actionsRoutes, { actions: services.actions });
     },
     { prefix: '/api/v2' },

@@ -3,8 +3,11 @@ import { actionsMigrations } from './actions/actions-tables.ts';
 import { clientsMigrations } from './clients/clients-store.ts';
 import { connectionsMigrations } from './connections/connections-store.ts';
 import { keysMigrations } from './keys/signing-keys.ts';
+import { bruteForceMigrations, loginSettingsMigrations, oidcPayloadsMigrations } from './login/index.ts';
 import type { DomainMigration } from './platform/db/migrations.ts';
+import { usersMigrations } from './users/users-migrations.ts';
 
-export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...actionsMigrations].sort((a, b) =>
+export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
+  ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

@@ -5,12 +5,14 @@ import { ClientsStore } from './clients/clients-store.ts';
 import type { Config } from './config.ts';
 import { ConnectionsStore } from './connections/connections-store.ts';
 import { SigningKeys } from './keys/signing-keys.ts';
+import { SignIn } from './login/index.ts';
 import { AccessTokens, managementAudience, type ManagementAudience } from './management/access-tokens.ts';
 import { allMigrations } from './migrations.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
+import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
   config: Config;
@@ -21,7 +23,10 @@ export interface Services {
   tokens: AccessTokens;
   clients: ClientsStore;
   connections: ConnectionsStore;
+  users: UsersStore;
   managementAudience: ManagementAudience;
+  /** The Authentication API (oidc-provider), hosted login pages and brute-force protection. */
+  signIn: SignIn;
   /** Actions: the engine, the store, and `runTrigger`/`loadBoundActions` for the login flow. */
   actions: ActionsService;
   close(): Promise<void>;
@@ -43,17 +48,26 @@ export async function createServices(config: Config, options: { migrate?: boolea
     await db.close();
     throw error;
   }
+  const connections = new ConnectionsStore(db);
+  const tokens = new AccessTokens(keys, config.issuer);
+  const clients = new ClientsStore(db);
+  const users = new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes });
+  const audience = managementAudience(config.issuer);
+  const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, managementAudience: audience });
   return {
     config,
     db,
     blobs: createBlobStore(config.blobStore),
     keys,
-    tokens: new AccessTokens(keys, config.issuer),
-    clients: new ClientsStore(db),
-    connections: new ConnectionsStore(db),
-    managementAudience: managementAudience(config.issuer),
+    tokens,
+    clients,
+    connections,
+    users,
+    managementAudience: audience,
+    signIn,
     actions,
     close: async () => {
+      signIn.close();
       actions.engine.close();
       await db.close();
     },
