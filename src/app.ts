@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { actionsRoutes } from './actions/actions-routes.ts';
 import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
@@ -58,6 +59,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
       await services.signIn.registerManagementRoutes(api);
       await api.register(usersRoutes, { users: services.users });
+      await api.register(actionsRoutes, { actions: services.actions });
     },
     { prefix: '/api/v2' },
   );

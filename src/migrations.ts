@@ -1,4 +1,5 @@
 // Every domain's migrations, in the one order they run. A domain adds its list here when it adds tables.
+import { actionsMigrations } from './actions/actions-tables.ts';
 import { clientsMigrations } from './clients/clients-store.ts';
 import { connectionsMigrations } from './connections/connections-store.ts';
 import { keysMigrations } from './keys/signing-keys.ts';
@@ -7,6 +8,6 @@ import type { DomainMigration } from './platform/db/migrations.ts';
 import { usersMigrations } from './users/users-migrations.ts';
 
 export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
-  ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations].sort((a, b) =>
+  ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

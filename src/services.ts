@@ -1,4 +1,6 @@
 // The long-lived parts of one Portrait process, built once from the configuration and shared by the routes.
+import type { ActionsService } from './actions/actions-service.ts';
+import { createActionsService } from './actions/create-actions-service.ts';
 import { ClientsStore } from './clients/clients-store.ts';
 import type { Config } from './config.ts';
 import { ConnectionsStore } from './connections/connections-store.ts';
@@ -25,6 +27,8 @@ export interface Services {
   managementAudience: ManagementAudience;
   /** The Authentication API (oidc-provider), hosted login pages and brute-force protection. */
   signIn: SignIn;
+  /** Actions: the engine, the store, and `runTrigger`/`loadBoundActions` for the login flow. */
+  actions: ActionsService;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,13 @@ export async function createServices(config: Config, options: { migrate?: boolea
     throw error;
   }
   const keys = new SigningKeys(db);
+  let actions: ActionsService;
+  try {
+    actions = await createActionsService(db, config);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const connections = new ConnectionsStore(db);
   const tokens = new AccessTokens(keys, config.issuer);
   const clients = new ClientsStore(db);
@@ -54,8 +65,10 @@ export async function createServices(config: Config, options: { migrate?: boolea
     users,
     managementAudience: audience,
     signIn,
+    actions,
     close: async () => {
       signIn.close();
+      actions.engine.close();
       await db.close();
     },
   };
