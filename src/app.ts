@@ -6,6 +6,9 @@ import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
+import { avatarRoutes } from './pictures/avatar-routes.ts';
+import { pictureServingRoutes } from './pictures/picture-serving-routes.ts';
+import { tenantSettingsRoutes } from './tenant/tenant-settings-routes.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
 import type { Services } from './services.ts';
@@ -45,11 +48,14 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   });
 
   registerClientCredentialsGrant(app, services);
+  await app.register(avatarRoutes, { settings: services.tenantSettings, gravatarProxy: services.gravatarProxy });
+  await app.register(pictureServingRoutes, { blobs: services.blobs });
 
   await app.register(
     async (api) => {
       installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
       await api.register(connectionsRoutes, { connections: services.connections });
+      await api.register(tenantSettingsRoutes, { tenantSettings: services.tenantSettings });
     },
     { prefix: '/api/v2' },
   );

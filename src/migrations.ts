@@ -2,8 +2,10 @@
 import { clientsMigrations } from './clients/clients-store.ts';
 import { connectionsMigrations } from './connections/connections-store.ts';
 import { keysMigrations } from './keys/signing-keys.ts';
+import { pictureUploadsMigrations } from './pictures/picture-uploads-store.ts';
+import { tenantMigrations } from './tenant/tenant-settings-store.ts';
 import type { DomainMigration } from './platform/db/migrations.ts';
 
-export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations].sort((a, b) =>
+export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...tenantMigrations, ...pictureUploadsMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

@@ -9,6 +9,9 @@ import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
+import { GravatarProxy } from './pictures/gravatar-proxy.ts';
+import { PictureUploadsStore } from './pictures/picture-uploads-store.ts';
+import { TenantSettingsStore } from './tenant/tenant-settings-store.ts';
 
 export interface Services {
   config: Config;
@@ -20,6 +23,9 @@ export interface Services {
   clients: ClientsStore;
   connections: ConnectionsStore;
   managementAudience: ManagementAudience;
+  tenantSettings: TenantSettingsStore;
+  gravatarProxy: GravatarProxy;
+  pictureUploads: PictureUploadsStore;
   close(): Promise<void>;
 }
 
@@ -32,6 +38,9 @@ export async function createServices(config: Config, options: { migrate?: boolea
     throw error;
   }
   const keys = new SigningKeys(db);
+  const tenantSettings = new TenantSettingsStore(db);
+  // Loaded before the first request: the default-picture resolver reads it synchronously.
+  await tenantSettings.refresh();
   return {
     config,
     db,
@@ -41,6 +50,9 @@ export async function createServices(config: Config, options: { migrate?: boolea
     clients: new ClientsStore(db),
     connections: new ConnectionsStore(db),
     managementAudience: managementAudience(config.issuer),
+    tenantSettings,
+    gravatarProxy: new GravatarProxy({ baseUrl: config.gravatarBaseUrl }),
+    pictureUploads: new PictureUploadsStore(db),
     close: () => db.close(),
   };
 }
