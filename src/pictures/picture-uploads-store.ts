@@ -52,11 +52,22 @@ export class PictureUploadsStore {
     this.db = handle.tables<PictureTables>();
   }
 
-  /** Records an upload; returns false when this user already had this exact picture (nothing was added). */
+  /**
+   * Records an upload as the user's newest; returns false when this user already had this exact picture (its
+   * row is only made newest again, so it survives the release of older uploads).
+   */
   async record(userId: string, hash: string, keys: string[]): Promise<boolean> {
+    const createdAt = new Date().toISOString();
+    const existing = await this.db
+      .updateTable('picture_uploads')
+      .set({ created_at: createdAt })
+      .where('user_id', '=', userId)
+      .where('hash', '=', hash)
+      .executeTakeFirst();
+    if (existing.numUpdatedRows > 0n) return false;
     const result = await this.db
       .insertInto('picture_uploads')
-      .values({ user_id: userId, hash, keys: toJsonColumn(keys), created_at: new Date().toISOString() })
+      .values({ user_id: userId, hash, keys: toJsonColumn(keys), created_at: createdAt })
       .onConflict((oc) => oc.columns(['user_id', 'hash']).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
