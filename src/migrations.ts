@@ -5,7 +5,10 @@ import { keysMigrations } from './keys/signing-keys.ts';
 import { pictureUploadsMigrations } from './pictures/picture-uploads-store.ts';
 import { tenantMigrations } from './tenant/tenant-settings-store.ts';
 import type { DomainMigration } from './platform/db/migrations.ts';
+import { usersMigrations } from './users/users-migrations.ts';
 
-export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...tenantMigrations, ...pictureUploadsMigrations].sort((a, b) =>
+export const allMigrations: DomainMigration[] = [
+  ...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations, ...tenantMigrations, ...pictureUploadsMigrations,
+].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

@@ -11,7 +11,9 @@ import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
 import { GravatarProxy } from './pictures/gravatar-proxy.ts';
 import { PictureUploadsStore } from './pictures/picture-uploads-store.ts';
+import { makeDefaultPictureResolver } from './pictures/default-picture-resolver.ts';
 import { TenantSettingsStore } from './tenant/tenant-settings-store.ts';
+import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
   config: Config;
@@ -22,6 +24,7 @@ export interface Services {
   tokens: AccessTokens;
   clients: ClientsStore;
   connections: ConnectionsStore;
+  users: UsersStore;
   managementAudience: ManagementAudience;
   tenantSettings: TenantSettingsStore;
   gravatarProxy: GravatarProxy;
@@ -38,6 +41,7 @@ export async function createServices(config: Config, options: { migrate?: boolea
     throw error;
   }
   const keys = new SigningKeys(db);
+  const connections = new ConnectionsStore(db);
   const tenantSettings = new TenantSettingsStore(db);
   // Loaded before the first request: the default-picture resolver reads it synchronously.
   await tenantSettings.refresh();
@@ -48,7 +52,14 @@ export async function createServices(config: Config, options: { migrate?: boolea
     keys,
     tokens: new AccessTokens(keys, config.issuer),
     clients: new ClientsStore(db),
-    connections: new ConnectionsStore(db),
+    connections,
+    users: new UsersStore(db, {
+      connections,
+      issuer: config.issuer,
+      maxProfileBytes: config.maxProfileBytes,
+      // Default pictures are computed when a profile is read, from the tenant's current picture settings.
+      resolveDefaultPicture: makeDefaultPictureResolver(tenantSettings, config.issuer),
+    }),
     managementAudience: managementAudience(config.issuer),
     tenantSettings,
     gravatarProxy: new GravatarProxy({ baseUrl: config.gravatarBaseUrl }),
