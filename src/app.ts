@@ -8,10 +8,13 @@ import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
 import { avatarRoutes } from './pictures/avatar-routes.ts';
 import { pictureServingRoutes } from './pictures/picture-serving-routes.ts';
+import { pictureUploadRoutes } from './pictures/picture-upload-routes.ts';
+import { PictureUploadService } from './pictures/picture-upload-service.ts';
 import { tenantSettingsRoutes } from './tenant/tenant-settings-routes.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
 import type { Services } from './services.ts';
+import type { User } from './users/index.ts';
 
 /** Auth0's Management API caps every payload at 1 MB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -56,6 +59,19 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
       await api.register(connectionsRoutes, { connections: services.connections });
       await api.register(tenantSettingsRoutes, { tenantSettings: services.tenantSettings });
+      const pictures = new PictureUploadService({
+        blobs: services.blobs,
+        uploads: services.pictureUploads,
+        users: services.users,
+        issuer: config.issuer,
+        limits: { maxBytes: config.maxUploadBytes, maxPixels: config.maxUploadPixels },
+      });
+      await api.register(pictureUploadRoutes, {
+        service: pictures,
+        users: services.users,
+        present: (user: User) => user,
+        maxUploadBytes: config.maxUploadBytes,
+      });
     },
     { prefix: '/api/v2' },
   );

@@ -15,6 +15,7 @@
 // records can still leave the profile on the older, released picture (a broken image until the next upload);
 // closing that needs a per-user lock across nodes, which is not worth it for a user racing themself.
 import type { BlobStore } from '../platform/blobs/blob-store.ts';
+import { ApiError } from '../platform/errors.ts';
 import { issuerBase } from './gravatar.ts';
 import type { PictureUpload, PictureUploadsStore } from './picture-uploads-store.ts';
 import { PICTURE_SIZES, pictureKey, processUpload, type CropBox } from './upload-pipeline.ts';
@@ -25,16 +26,15 @@ export interface PictureOwner {
   user_metadata?: Record<string, unknown>;
 }
 
-/**
- * What the pictures domain needs of the users domain. UsersStore satisfies it; `picturePlacement` says
- * whether the user's picture is the `picture` root attribute, or `user_metadata.picture` because their
- * identity provider overwrites the root attribute at each login (the seed's recipe: an Action then puts it
- * in the ID token).
- */
+/** What the pictures domain needs of the users domain; UsersStore satisfies it. */
 export interface PictureUsersPort<U extends PictureOwner> {
   get(userId: string): Promise<U | null>;
   update(userId: string, patch: { picture?: string | null; user_metadata?: Record<string, unknown> }): Promise<U>;
-  picturePlacement(user: U): Promise<'picture' | 'user_metadata'>;
+}
+
+/** The users domain's refusal to set a root attribute its identity provider overwrites at each login. */
+function isRootAttributeRefusal(error: unknown): boolean {
+  return error instanceof ApiError && error.errorCode === 'operation_not_supported';
 }
 
 export type PictureVariantUrls = Record<string, { webp: string; jpeg: string }>;
@@ -98,12 +98,20 @@ export class PictureUploadService<U extends PictureOwner> {
     return updated;
   }
 
+  /**
+   * The `picture` root attribute where the users domain lets it be set (database and passwordless users,
+   * providers not syncing at each login); otherwise `user_metadata.picture`, the seed's recipe for users whose
+   * provider overwrites `picture` at each login (an Action then puts it in the ID token). Which one is the
+   * users domain's rule, asked by trying, so it lives in one place.
+   */
   private async point(user: U, url: string | null): Promise<U> {
-    const placement = await this.deps.users.picturePlacement(user);
-    // user_metadata merges at the first level, so this touches only the `picture` key (null removes it).
-    return placement === 'picture'
-      ? this.deps.users.update(user.user_id, { picture: url })
-      : this.deps.users.update(user.user_id, { user_metadata: { picture: url } });
+    try {
+      return await this.deps.users.update(user.user_id, { picture: url });
+    } catch (error) {
+      if (!isRootAttributeRefusal(error)) throw error;
+      // user_metadata merges at the first level, so this touches only the `picture` key (null removes it).
+      return this.deps.users.update(user.user_id, { user_metadata: { picture: url } });
+    }
   }
 
   /** Releases the user's uploads recorded before `current` (all of them when null), keeping `current`. */
