@@ -1,9 +1,10 @@
 // Builds the HTTP server from the domains' route plugins: the one place that wires them together.
 import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
+import { usersRoutes } from './users/users-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
 import { avatarRoutes } from './pictures/avatar-routes.ts';
@@ -12,9 +13,9 @@ import { pictureUploadRoutes } from './pictures/picture-upload-routes.ts';
 import { PictureUploadService } from './pictures/picture-upload-service.ts';
 import { tenantSettingsRoutes } from './tenant/tenant-settings-routes.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
+import { errorBody } from './platform/errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
 import type { Services } from './services.ts';
-import type { User } from './users/index.ts';
 
 /** Auth0's Management API caps every payload at 1 MB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -28,6 +29,13 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     trustProxy: false,
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    // User ids run to 300 characters (`auth0|` + 255); fastify's default cap on a path parameter is 100.
+    routerOptions: { maxParamLength: 1024 },
+    // Malformed percent-encoding or an over-long parameter: still Auth0's error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      void (reply as FastifyReply).status(status).send(errorBody(status, status === 414 ? 'The URI is too long.' : 'The URI is malformed.', 'invalid_uri'));
+    },
   };
   if (config.tls) serverOptions.https = { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
@@ -58,6 +66,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     async (api) => {
       installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
       await api.register(connectionsRoutes, { connections: services.connections });
+      await api.register(usersRoutes, { users: services.users });
       await api.register(tenantSettingsRoutes, { tenantSettings: services.tenantSettings });
       const pictures = new PictureUploadService({
         blobs: services.blobs,
@@ -69,7 +78,6 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(pictureUploadRoutes, {
         service: pictures,
         users: services.users,
-        present: (user: User) => user,
         maxUploadBytes: config.maxUploadBytes,
       });
     },

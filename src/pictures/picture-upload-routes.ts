@@ -85,13 +85,28 @@ async function readMultipart(request: FastifyRequest, maxBytes: number): Promise
 export interface PictureUploadRoutesOptions<U extends PictureOwner> {
   service: PictureUploadService<U>;
   users: PictureUsersPort<U>;
-  /** Shapes a user for the response as GET /api/v2/users/{id} does. */
-  present: (user: U) => Record<string, unknown>;
   maxUploadBytes: number;
 }
 
+/**
+ * The user as GET /api/v2/users/{id} shows it to a caller without read:user_idp_tokens: these routes never
+ * return a provider's tokens, whatever scopes the caller holds.
+ */
+export function withoutProviderTokens(user: PictureOwner): Record<string, unknown> {
+  const identities = (user as { identities?: unknown }).identities;
+  if (!Array.isArray(identities)) return { ...user };
+  return {
+    ...user,
+    identities: identities.map((identity: Record<string, unknown>) => {
+      const { access_token: _a, access_token_secret: _s, refresh_token: _r, ...rest } = identity;
+      return rest;
+    }),
+  };
+}
+
 export async function pictureUploadRoutes<U extends PictureOwner>(api: FastifyInstance, opts: PictureUploadRoutesOptions<U>): Promise<void> {
-  const { service, users, present, maxUploadBytes } = opts;
+  const { service, users, maxUploadBytes } = opts;
+  const present = withoutProviderTokens;
   const tooLarge = () => new ApiError('payload_too_large', `The image is larger than the limit of ${megabytes(maxUploadBytes)}.`);
 
   await api.register(multipart, {
