@@ -1,12 +1,13 @@
 // Gravatar modes against a local HTTPS stand-in for s.gravatar.com: 'proxy' fetches server-side (one host,
 // capped, re-encoded, cached) and falls back along the tenant's chain; 'off' and 'on' never make the server
 // fetch anything, and with 'off' no URL Portrait generates points at Gravatar.
+import { ManagementClient } from 'auth0';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gravatarHash } from '../src/pictures/gravatar.ts';
 import { makeDefaultPictureResolver } from '../src/pictures/default-picture-resolver.ts';
 import { startGravatarStandIn, type GravatarStandIn } from './support/gravatar-stand-in.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { sdkDomain, startTestServer, type TestServer } from './support/test-server.ts';
 
 describe('the Gravatar proxy and modes', () => {
   let standIn: GravatarStandIn;
@@ -17,7 +18,7 @@ describe('the Gravatar proxy and modes', () => {
 
   beforeAll(async () => {
     standIn = await startGravatarStandIn();
-    server = await startTestServer({ env: { PORTRAIT_GRAVATAR_BASE_URL: standIn.baseUrl } });
+    server = await startTestServer({ tls: true, env: { PORTRAIT_GRAVATAR_BASE_URL: standIn.baseUrl } });
     // A JPEG carrying EXIF with GPS: what the proxy serves must be a fresh PNG without it.
     photo = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#3366aa' } })
       .jpeg()
@@ -110,6 +111,34 @@ describe('the Gravatar proxy and modes', () => {
         const res = await get(`avatars/gravatar/${bad}.png`);
         expect(res.status, bad).toBe(404);
       }
+    });
+  });
+
+  describe('profiles read through the Management API', () => {
+    it("follow the tenant's mode at read time: proxy URLs are fetched once, 'off' URLs never reach Gravatar", async () => {
+      const management = new ManagementClient({ domain: sdkDomain(server), token: await server.managementToken() });
+      const created = await management.users.create({
+        connection: 'Username-Password-Authentication', email: 'has.photo@example.com', password: 'Str0ng!Passw0rd#2026', name: 'Has Photo',
+      });
+      const id = created.user_id!;
+      const picture = async () => ((await management.users.get(id)) as { picture: string }).picture;
+
+      await management.tenants.settings.update({ picture: { gravatar: 'proxy', default_url: null } } as never);
+      const proxied = await picture();
+      expect(proxied).toBe(`${server.issuer}avatars/gravatar/${withPhoto}.png?initials=hp`);
+      const before = standIn.requests.length;
+      expect((await fetch(proxied)).status).toBe(200);
+      expect(standIn.requests.length).toBeLessThanOrEqual(before + 1);
+
+      await management.tenants.settings.update({ picture: { gravatar: 'off' } } as never);
+      const off = await picture();
+      expect(off).toBe(`${server.issuer}avatars/hp.png`);
+      const quiet = standIn.requests.length;
+      const listed = await management.users.list({ q: 'email:"has.photo@example.com"', search_engine: 'v3' });
+      expect(JSON.stringify(listed)).not.toMatch(/gravatar/i);
+      expect((await fetch(off)).status).toBe(200);
+      expect((await fetch(proxied)).status).toBe(200);
+      expect(standIn.requests.length).toBe(quiet);
     });
   });
 

@@ -4,10 +4,10 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { User } from '../src/users/index.ts';
+import { ManagementClient } from 'auth0';
 import { dialects } from './support/databases.ts';
 import { makePictureFixtures, multipartBody, storedObjects, userContextToken, type PictureFixtures } from './support/picture-fixtures.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { sdkDomain, startTestServer, type TestServer } from './support/test-server.ts';
 
 const PASSWORD = 'Str0ng!Passw0rd#2026';
 const PICTURE_URL = /^https:\/\/127\.0\.0\.1:\d+\/pictures\/[0-9a-f]{32}\/480\.webp$/;
@@ -17,18 +17,23 @@ describe.each(dialects)('picture uploads on %s', (dialect) => {
   let fixtures: PictureFixtures;
   let blobRoot = '';
   let token = '';
+  let management: ManagementClient;
   beforeAll(async () => {
     server = await startTestServer({ dialect, tls: true });
     fixtures = await makePictureFixtures();
     blobRoot = path.join(server.config.dataDir, 'blobs');
     token = await server.managementToken();
+    management = new ManagementClient({ domain: sdkDomain(server), token });
   });
   afterAll(async () => server?.close());
 
   let n = 0;
-  const newUser = (name = 'Jane Roe') =>
-    server.services.users.create({ connection: 'Username-Password-Authentication', email: `user${++n}.${dialect}@example.com`, password: PASSWORD, name });
-  const readUser = async (id: string) => (await server.services.users.get(id)) as User;
+  const newUser = async (name = 'Jane Roe') => {
+    const created = await management.users.create({ connection: 'Username-Password-Authentication', email: `user${++n}.${dialect}@example.com`, password: PASSWORD, name });
+    return created as typeof created & { user_id: string; email: string };
+  };
+  /** What GET /api/v2/users/{id} answers, through the official SDK. */
+  const readUser = async (id: string) => (await management.users.get(id)) as { picture?: string; user_metadata?: Record<string, unknown> };
   const pictureUrl = (id: string) => `${server.url}api/v2/users/${encodeURIComponent(id)}/picture`;
   const put = (id: string, body: Buffer | FormData | string, headers: Record<string, string> = {}, bearer = token) =>
     fetch(pictureUrl(id), { method: 'PUT', headers: { authorization: `Bearer ${bearer}`, ...headers }, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body });
@@ -164,6 +169,7 @@ describe.each(dialects)('picture uploads on %s', (dialect) => {
     expect(body.picture).toBe('https://avatars.githubusercontent.com/u/42');
     expect(body.user_metadata.picture).toMatch(PICTURE_URL);
     expect(body.picture_variants['480'].webp).toBe(body.user_metadata.picture);
+    expect((await readUser(social.user_id)).user_metadata?.picture).toBe(body.user_metadata.picture);
 
     const removed = await fetch(pictureUrl(social.user_id), { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
     expect(removed.status).toBe(200);
@@ -190,5 +196,26 @@ describe.each(dialects)('picture uploads on %s', (dialect) => {
     await fetch(pictureUrl(b.user_id), { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
     expect((await fetch(shared)).status).toBe(404);
     expect(storedObjects(blobRoot).length).toBe(before);
+  });
+
+  it("applies the tenant's default_url and Gravatar mode to existing users without a picture, never to uploaded ones", async () => {
+    const plain = await newUser('Pat Plain');
+    const uploaded = await newUser('Upton Loaded');
+    const own = (await (await putRaw(uploaded.user_id, fixtures.otherPng, 'image/png')).json()).picture;
+    expect((await readUser(plain.user_id)).picture).toMatch(/^https:\/\/s\.gravatar\.com\/avatar\//);
+
+    await management.tenants.settings.update({ picture: { default_url: 'https://cdn.acme.test/person.png' } } as never);
+    // Gravatar is still on: its d= is now the tenant's picture.
+    expect((await readUser(plain.user_id)).picture).toContain(`d=${encodeURIComponent('https://cdn.acme.test/person.png')}`);
+    await management.tenants.settings.update({ picture: { gravatar: 'off' } } as never);
+    expect((await readUser(plain.user_id)).picture).toBe('https://cdn.acme.test/person.png');
+    expect((await readUser(uploaded.user_id)).picture).toBe(own);
+    const listed = (await management.users.list({ q: `user_id:"${plain.user_id}"`, search_engine: 'v3' })) as unknown as { data?: Array<{ picture?: string }> };
+    expect(JSON.stringify(listed)).toContain('https://cdn.acme.test/person.png');
+
+    await management.tenants.settings.update({ picture: { default_url: null } } as never);
+    expect((await readUser(plain.user_id)).picture).toBe(`${server.issuer}avatars/pp.png`);
+    await management.tenants.settings.update({ picture: { gravatar: 'on' } } as never);
+    expect((await readUser(uploaded.user_id)).picture).toBe(own);
   });
 });
