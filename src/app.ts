@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
+import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
+import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
 import { usersRoutes } from './users/users-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
@@ -15,6 +17,7 @@ import { tenantSettingsRoutes } from './tenant/tenant-settings-routes.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
 import { errorBody } from './platform/errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
+import { ajvOptions } from './platform/validation.ts';
 import type { Services } from './services.ts';
 
 /** Auth0's Management API caps every payload at 1 MB. */
@@ -28,7 +31,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: false,
     return503OnClosing: true,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    ajv: ajvOptions,
     // User ids run to 300 characters (`auth0|` + 255); fastify's default cap on a path parameter is 100.
     routerOptions: { maxParamLength: 1024 },
     // Malformed percent-encoding or an over-long parameter: still Auth0's error shape.
@@ -66,6 +69,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     async (api) => {
       installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
       await api.register(connectionsRoutes, { connections: services.connections });
+      await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
+      await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
       await api.register(usersRoutes, { users: services.users });
       await api.register(tenantSettingsRoutes, { tenantSettings: services.tenantSettings });
       const pictures = new PictureUploadService({

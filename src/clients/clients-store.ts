@@ -190,10 +190,13 @@ export class ClientsStore {
     });
   }
 
+  /** Deletes the client and its grants together (SQLite enforces no foreign keys unless asked to). */
   async delete(clientId: string): Promise<boolean> {
-    await this.db.deleteFrom('client_grants').where('client_id', '=', clientId).execute();
-    const result = await this.db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('client_grants').where('client_id', '=', clientId).execute();
+      const result = await trx.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
   }
 
   async rotateSecret(clientId: string): Promise<string | null> {
@@ -235,10 +238,15 @@ export class ClientsStore {
     return (await q.execute()).map((r) => ({ id: r.id, client_id: r.client_id, audience: r.audience, scope: fromJsonColumn<string[]>(r.scope) }));
   }
 
+  async getGrant(id: string): Promise<ClientGrant | null> {
+    const r = await this.db.selectFrom('client_grants').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? { id: r.id, client_id: r.client_id, audience: r.audience, scope: fromJsonColumn<string[]>(r.scope) } : null;
+  }
+
   async updateGrantScope(id: string, scope: string[]): Promise<ClientGrant | null> {
     const result = await this.db.updateTable('client_grants').set({ scope: toJsonColumn(scope) }).where('id', '=', id).executeTakeFirst();
     if (result.numUpdatedRows === 0n) return null;
-    return (await this.listGrants()).find((g) => g.id === id) ?? null;
+    return this.getGrant(id);
   }
 
   async deleteGrant(id: string): Promise<boolean> {

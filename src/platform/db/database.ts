@@ -32,7 +32,11 @@ function sqliteDialect(file: string): SqliteDialect {
 }
 
 function postgresDialect(url: string): PostgresDialect {
-  return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 20 }) });
+  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  // An idle connection that the server drops (restart, failover) emits 'error' on the pool; unheard, that event
+  // would crash the process. The next query gets a fresh connection, and /healthz reports the outage meanwhile.
+  pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
+  return new PostgresDialect({ pool });
 }
 
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {

@@ -53,6 +53,7 @@ describe('validateCustomPasswordHash', () => {
     expect(codes({ algorithm: 'scrypt', hash: { value: 'aa', encoding: 'hex' }, keylen: 1, cost: 1 << 22 })).toEqual(['MAXIMUM custom_password_hash.cost']);
     expect(codes({ algorithm: 'pbkdf2', hash: { value: '$pbkdf2-sha256$i=999999999,l=4$AAAA$AAAAAA' } })).toEqual(['PATTERN custom_password_hash.hash.value']);
     expect(codes({ algorithm: 'pbkdf2', hash: { value: '$pbkdf2-mdc2$i=1,l=4$AAAA$AAAAAA' } })).toEqual(['PATTERN custom_password_hash.hash.value']);
+    expect(codes({ algorithm: 'pbkdf2', hash: { value: '$pbkdf2-constructor$i=1,l=4$AAAA$AAAAAA' } })).toEqual(['PATTERN custom_password_hash.hash.value']);
     expect(codes({ algorithm: 'argon2', hash: { value: '$argon2id$v=19$m=4194304,t=2,p=1$J6Q/82PCyaNpYKRELJyTZg$m04qUAB8rexWDR4' } })).toEqual(['MAXIMUM custom_password_hash.hash.value']);
   });
   it('writes messages in the form Auth0 reports', () => {

@@ -15,7 +15,7 @@ export async function verifyPassword(plain: string, stored: StoredPasswordHash):
   try {
     if (stored.kind === 'bcrypt') ok = await verifyBcrypt(plain, stored.hash);
     else {
-      const impl = ALGORITHMS[stored.spec.algorithm];
+      const impl = Object.hasOwn(ALGORITHMS, stored.spec.algorithm) ? ALGORITHMS[stored.spec.algorithm] : undefined;
       ok = impl !== undefined && (await impl.verify(plain, stored.spec));
     }
   } catch {

@@ -23,7 +23,7 @@ function parse(value: string): { name: DigestName; salted: boolean; bytes: Buffe
   if (/^\{crypt\}/i.test(value)) return 'the ldap {CRYPT} scheme is not supported (its result depends on the system that made it)';
   const m = VALUE.exec(value);
   if (!m) return 'ldap hash.value must be an RFC 2307 userPassword such as {SSHA}<base64>';
-  const scheme = SCHEMES[m[1].toUpperCase()];
+  const scheme = Object.hasOwn(SCHEMES, m[1].toUpperCase()) ? SCHEMES[m[1].toUpperCase()] : undefined;
   if (!scheme) return `unsupported ldap scheme {${m[1]}}: use one of ${Object.keys(SCHEMES).map((s) => `{${s}}`).join(' ')}`;
   const bytes = Buffer.from(m[2], 'base64');
   const size = DIGEST_BYTES[scheme.name];

@@ -32,7 +32,7 @@ interface ParsedPbkdf2 { digest: DigestName; iterations: number; keylen: number;
 function parse(value: string): ParsedPbkdf2 | string {
   const m = PHC.exec(value);
   if (!m) return 'pbkdf2 hash.value must be a PHC string like $pbkdf2-sha512$i=100000,l=64$<B64 salt>$<B64 hash>';
-  const digest = DIGESTS[m[1]];
+  const digest = Object.hasOwn(DIGESTS, m[1]) ? DIGESTS[m[1]] : undefined; // never Object.prototype's keys
   if (!digest) return `unsupported pbkdf2 digest "${m[1]}"`;
   const params = new Map((m[2] ?? '').split(',').filter(Boolean).map((kv) => [kv[0], Number(kv.slice(2))] as const));
   const iterations = params.get('i') ?? 100000;

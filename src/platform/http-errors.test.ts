@@ -1,0 +1,69 @@
+// The error handler on a real fastify instance: every kind of client mistake becomes Auth0's error body with
+// the registry's status, and an unexpected failure becomes a 500 that says nothing about the internals.
+import { Type } from '@sinclair/typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from './errors.ts';
+import { installErrorHandling } from './http-errors.ts';
+import { ajvOptions } from './validation.ts';
+
+describe('installErrorHandling', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = Fastify({ logger: false, bodyLimit: 1024, ajv: ajvOptions });
+    installErrorHandling(app);
+    app.post('/things/:id', {
+      schema: {
+        params: Type.Object({ id: Type.String({ pattern: '^[a-z]+$' }) }),
+        querystring: Type.Object({ n: Type.Optional(Type.Integer()) }, { additionalProperties: false }),
+        body: Type.Object({ name: Type.String({ maxLength: 5 }) }, { additionalProperties: false }),
+      },
+    }, async () => ({ ok: true }));
+    app.get('/conflict', async () => {
+      throw new ApiError('user_exists', 'The user already exists.');
+    });
+    app.get('/boom', async () => {
+      throw new Error('secret database password is hunter2');
+    });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  const post = (url: string, payload: string, contentType = 'application/json') =>
+    app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType } });
+
+  it.each([
+    ['a body property that is not allowed', '/things/abc', '{"name":"x","extra":1}', 'invalid_body', "Payload validation error: 'Additional properties not allowed: extra'."],
+    ['a body value too long', '/things/abc', '{"name":"toolong"}', 'invalid_body', "Payload validation error: 'must NOT have more than 5 characters' on property name."],
+    ['broken JSON', '/things/abc', '{"name":', 'invalid_body', 'Payload validation error: invalid JSON.'],
+    ['a bad path parameter', '/things/ABC', '{"name":"x"}', 'invalid_uri', "Path validation error: 'must match pattern \"^[a-z]+$\"' on property id."],
+    ['an unknown query parameter', '/things/abc?zzz=1', '{"name":"x"}', 'invalid_query_string', "Query validation error: 'Additional properties not allowed: zzz'."],
+  ])('answers %s with 400 %s', async (_what, url, payload, errorCode, message) => {
+    const res = await post(url, payload);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message, errorCode });
+  });
+
+  it('answers a body over the limit with 413, a wrong content type with 415', async () => {
+    const big = await post('/things/abc', JSON.stringify({ name: 'x'.repeat(5000) }));
+    expect(big.statusCode).toBe(413);
+    expect(big.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large', errorCode: 'payload_too_large' });
+    const xml = await post('/things/abc', '<a/>', 'application/xml');
+    expect(xml.statusCode).toBe(415);
+    expect(xml.json()).toMatchObject({ errorCode: 'unsupported_media_type' });
+  });
+
+  it('renders ApiErrors with the registry status, unknown routes as 404', async () => {
+    expect((await app.inject('/conflict')).json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'The user already exists.', errorCode: 'user_exists' });
+    const missing = await app.inject('/nowhere?x=1');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not Found: GET /nowhere', errorCode: 'not_found' });
+  });
+
+  it('answers an unexpected error with a bare 500', async () => {
+    const res = await app.inject('/boom');
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal error.', errorCode: 'internal_error' });
+    expect(res.body).not.toContain('hunter2');
+  });
+});
