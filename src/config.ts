@@ -31,6 +31,12 @@ export interface Config {
   /** Where the Gravatar proxy fetches from; always ends with '/' (default https://s.gravatar.com/avatar/). */
   gravatarBaseUrl: string;
   logLevel: string;
+  /**
+   * AES-256 key for Action secrets at rest (PORTRAIT_SECRETS_KEY, base64 of 32 bytes). null: the key is generated
+   * once into DATA_DIR/secrets.key (mode 0600). Every node of a PostgreSQL cluster must share one key, so there
+   * the variable is required in practice; a node whose key differs from the database's refuses to start.
+   */
+  secretsKey: Buffer | null;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +127,16 @@ function gravatarBaseUrlFrom(env: Env): string {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
+function secretsKeyFrom(env: Env): Buffer | null {
+  const raw = env.PORTRAIT_SECRETS_KEY;
+  if (!raw) return null;
+  const trimmed = raw.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new ConfigError('PORTRAIT_SECRETS_KEY', 'expected base64 (e.g. the output of `openssl rand -base64 32`)');
+  const key = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (key.length !== 32) throw new ConfigError('PORTRAIT_SECRETS_KEY', `expected 32 bytes of base64 (e.g. \`openssl rand -base64 32\`), got ${key.length} bytes`);
+  return key;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -143,5 +159,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadPixels: integer(env, 'PORTRAIT_MAX_UPLOAD_PIXELS', 50_000_000, 1_000_000, 268_402_689),
     gravatarBaseUrl: gravatarBaseUrlFrom(env),
     logLevel,
+    secretsKey: secretsKeyFrom(env),
   };
 }

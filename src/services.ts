@@ -1,8 +1,11 @@
 // The long-lived parts of one Portrait process, built once from the configuration and shared by the routes.
+import type { ActionsService } from './actions/actions-service.ts';
+import { createActionsService } from './actions/create-actions-service.ts';
 import { ClientsStore } from './clients/clients-store.ts';
 import type { Config } from './config.ts';
 import { ConnectionsStore } from './connections/connections-store.ts';
 import { SigningKeys } from './keys/signing-keys.ts';
+import { SignIn } from './login/index.ts';
 import { AccessTokens, managementAudience, type ManagementAudience } from './management/access-tokens.ts';
 import { allMigrations } from './migrations.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
@@ -29,6 +32,10 @@ export interface Services {
   tenantSettings: TenantSettingsStore;
   gravatarProxy: GravatarProxy;
   pictureUploads: PictureUploadsStore;
+  /** The Authentication API (oidc-provider), hosted login pages and brute-force protection. */
+  signIn: SignIn;
+  /** Actions: the engine, the store, and `runTrigger`/`loadBoundActions` for the login flow. */
+  actions: ActionsService;
   close(): Promise<void>;
 }
 
@@ -41,29 +48,47 @@ export async function createServices(config: Config, options: { migrate?: boolea
     throw error;
   }
   const keys = new SigningKeys(db);
+  let actions: ActionsService;
+  try {
+    actions = await createActionsService(db, config);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const connections = new ConnectionsStore(db);
   const tenantSettings = new TenantSettingsStore(db);
   // Loaded before the first request: the default-picture resolver reads it synchronously.
   await tenantSettings.refresh();
+  const tokens = new AccessTokens(keys, config.issuer);
+  const clients = new ClientsStore(db);
+  const users = new UsersStore(db, {
+    connections,
+    issuer: config.issuer,
+    maxProfileBytes: config.maxProfileBytes,
+    // Default pictures are computed when a profile is read, from the tenant's current picture settings.
+    resolveDefaultPicture: makeDefaultPictureResolver(tenantSettings, config.issuer),
+  });
+  const audience = managementAudience(config.issuer);
+  const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, managementAudience: audience });
   return {
     config,
     db,
     blobs: createBlobStore(config.blobStore),
     keys,
-    tokens: new AccessTokens(keys, config.issuer),
-    clients: new ClientsStore(db),
+    tokens,
+    clients,
     connections,
-    users: new UsersStore(db, {
-      connections,
-      issuer: config.issuer,
-      maxProfileBytes: config.maxProfileBytes,
-      // Default pictures are computed when a profile is read, from the tenant's current picture settings.
-      resolveDefaultPicture: makeDefaultPictureResolver(tenantSettings, config.issuer),
-    }),
-    managementAudience: managementAudience(config.issuer),
+    users,
+    managementAudience: audience,
+    signIn,
+    actions,
     tenantSettings,
     gravatarProxy: new GravatarProxy({ baseUrl: config.gravatarBaseUrl }),
     pictureUploads: new PictureUploadsStore(db),
-    close: () => db.close(),
+    close: async () => {
+      signIn.close();
+      actions.engine.close();
+      await db.close();
+    },
   };
 }
