@@ -1,35 +1,13 @@
 // Avatar throughput of a real Portrait server over loopback HTTP: `portrait start` in a child process (its own
-// event loop, production logger at info), autocannon in this one. Both share the machine, as a load balancer's
-// health of one small node would.
+// event loop, production logger at info), autocannon in this one. Both share the machine's cores, so the
+// figures are a floor for a node whose load generator lives elsewhere.
 //
 // Run: node --import tsx bench/avatars.ts [seconds] [connections]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-
-// autocannon ships no type declarations; this is the part of its API used here.
-interface CannonRequest {
-  path?: string;
-  headers?: Record<string, string>;
-  setupRequest?: (request: CannonRequest) => CannonRequest;
-}
-interface CannonOptions {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-  requests?: CannonRequest[];
-}
-interface CannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (options: CannonOptions) => Promise<CannonResult>;
+import autocannon, { type Request as CannonRequest } from 'autocannon';
 
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 50);
@@ -55,6 +33,14 @@ async function startServer(dataDir: string): Promise<ChildProcess> {
   // Keep draining its stdout so a chatty logger can never block it.
   child.stdout!.resume();
   return child;
+}
+
+interface CannonOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+  requests?: CannonRequest[];
 }
 
 interface Figures {

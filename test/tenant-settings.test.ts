@@ -72,6 +72,7 @@ describe.each(dialects)('tenant settings on %s', (dialect) => {
       { picture_url: 'not a url' },
       { support_email: 'nobody' },
       { flags: { enable_client_connections: false } },
+      { friendly_name: 42 },
     ];
     for (const body of bad) {
       const res = await patch(body);
