@@ -35,6 +35,8 @@ async function startServer(dataDir: string): Promise<ChildProcess> {
   return child;
 }
 
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
 interface CannonOptions {
   url: string;
   connections: number;
@@ -83,7 +85,7 @@ function coldRequests(): CannonRequest[] {
 
 async function main() {
   console.log(`machine: ${os.cpus().length} CPUs (${cpuModel()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
-  console.log(`autocannon: ${connections} connections, ${seconds} s per case\n`);
+  console.log(`autocannon: ${connections} connections, ${seconds} s per case; load average before: ${loadAverage()}\n`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portrait-bench-'));
   const server = await startServer(dataDir);
   try {
@@ -96,6 +98,8 @@ async function main() {
     await run('cached SVG /avatars/jd.svg?s=64', { url: `${base}/avatars/jd.svg?s=64` });
     await run('revalidation: If-None-Match → 304', { url: `${base}/avatars/jd.png?s=64`, headers: { 'if-none-match': etag } });
     await run('cold PNG: every request a new render', { requests: coldRequests() });
+    // The VM is shared: other processes' load is part of every figure, so it is printed with them.
+    console.log(`\nload average after: ${loadAverage()}`);
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
