@@ -9,6 +9,11 @@ import { connectionsRoutes } from './connections/connections-routes.ts';
 import { usersRoutes } from './users/users-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
+import { avatarRoutes } from './pictures/avatar-routes.ts';
+import { pictureServingRoutes } from './pictures/picture-serving-routes.ts';
+import { pictureUploadRoutes } from './pictures/picture-upload-routes.ts';
+import { PictureUploadService } from './pictures/picture-upload-service.ts';
+import { tenantSettingsRoutes } from './tenant/tenant-settings-routes.ts';
 import { frameworkErrors, installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
 import { installJsonParser, schemaController } from './platform/validation.ts';
@@ -50,6 +55,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   // The Authentication API (/authorize, /oauth/token, /.well-known/*, /userinfo, logout) is oidc-provider's;
   // the hosted login pages and /dbconnections/signup are fastify routes of the sign-in domain.
   await services.signIn.registerRoutes(app);
+  await app.register(avatarRoutes, { settings: services.tenantSettings, gravatarProxy: services.gravatarProxy });
+  await app.register(pictureServingRoutes, { blobs: services.blobs });
 
   await app.register(
     async (api) => {
@@ -60,6 +67,19 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await services.signIn.registerManagementRoutes(api);
       await api.register(usersRoutes, { users: services.users });
       await api.register(actionsRoutes, { actions: services.actions });
+      await api.register(tenantSettingsRoutes, { tenantSettings: services.tenantSettings });
+      const pictures = new PictureUploadService({
+        blobs: services.blobs,
+        uploads: services.pictureUploads,
+        users: services.users,
+        issuer: config.issuer,
+        limits: { maxBytes: config.maxUploadBytes, maxPixels: config.maxUploadPixels },
+      });
+      await api.register(pictureUploadRoutes, {
+        service: pictures,
+        users: services.users,
+        maxUploadBytes: config.maxUploadBytes,
+      });
     },
     { prefix: '/api/v2' },
   );

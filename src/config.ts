@@ -24,6 +24,12 @@ export interface Config {
   bootstrapClient: { id: string; secret: string } | null;
   /** Serialized size limit of one user profile in bytes (Auth0 enforces 10 KB). */
   maxProfileBytes: number;
+  /** Largest picture upload accepted, in bytes (PORTRAIT_MAX_UPLOAD_BYTES, default 10 MB). */
+  maxUploadBytes: number;
+  /** Largest picture upload accepted, in pixels, read from the header before decoding (default 50 MP). */
+  maxUploadPixels: number;
+  /** Where the Gravatar proxy fetches from; always ends with '/' (default https://s.gravatar.com/avatar/). */
+  gravatarBaseUrl: string;
   logLevel: string;
   /**
    * AES-256 key for Action secrets at rest (PORTRAIT_SECRETS_KEY, base64 of 32 bytes). null: the key is generated
@@ -107,6 +113,20 @@ function bootstrapClientFrom(env: Env): Config['bootstrapClient'] {
   return { id, secret };
 }
 
+function gravatarBaseUrlFrom(env: Env): string {
+  const raw = env.PORTRAIT_GRAVATAR_BASE_URL || 'https://s.gravatar.com/avatar/';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PORTRAIT_GRAVATAR_BASE_URL', `not a URL: ${JSON.stringify(raw)}`);
+  }
+  // https only: the proxy must never fetch avatars in clear text, whatever a stand-in in a test needs.
+  if (url.protocol !== 'https:') throw new ConfigError('PORTRAIT_GRAVATAR_BASE_URL', 'must be an https:// URL');
+  if (url.search || url.hash) throw new ConfigError('PORTRAIT_GRAVATAR_BASE_URL', 'must not carry a query or a fragment');
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
 function secretsKeyFrom(env: Env): Buffer | null {
   const raw = env.PORTRAIT_SECRETS_KEY;
   if (!raw) return null;
@@ -135,6 +155,9 @@ export function loadConfig(env: Env = process.env): Config {
     tls: tlsFrom(env),
     bootstrapClient: bootstrapClientFrom(env),
     maxProfileBytes: integer(env, 'PORTRAIT_MAX_PROFILE_BYTES', 10 * 1024, 1024, 1024 * 1024),
+    maxUploadBytes: integer(env, 'PORTRAIT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxUploadPixels: integer(env, 'PORTRAIT_MAX_UPLOAD_PIXELS', 50_000_000, 1_000_000, 268_402_689),
+    gravatarBaseUrl: gravatarBaseUrlFrom(env),
     logLevel,
     secretsKey: secretsKeyFrom(env),
   };

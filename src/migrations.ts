@@ -3,11 +3,14 @@ import { actionsMigrations } from './actions/actions-tables.ts';
 import { clientsMigrations } from './clients/clients-store.ts';
 import { connectionsMigrations } from './connections/connections-store.ts';
 import { keysMigrations } from './keys/signing-keys.ts';
+import { pictureUploadsMigrations } from './pictures/picture-uploads-store.ts';
+import { tenantMigrations } from './tenant/tenant-settings-store.ts';
 import { bruteForceMigrations, loginSettingsMigrations, oidcPayloadsMigrations } from './login/index.ts';
 import type { DomainMigration } from './platform/db/migrations.ts';
 import { usersMigrations } from './users/users-migrations.ts';
 
 export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
-  ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations].sort((a, b) =>
+  ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations,
+  ...tenantMigrations, ...pictureUploadsMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

@@ -12,6 +12,10 @@ import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
+import { GravatarProxy } from './pictures/gravatar-proxy.ts';
+import { PictureUploadsStore } from './pictures/picture-uploads-store.ts';
+import { makeDefaultPictureResolver } from './pictures/default-picture-resolver.ts';
+import { TenantSettingsStore } from './tenant/tenant-settings-store.ts';
 import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
@@ -25,6 +29,9 @@ export interface Services {
   connections: ConnectionsStore;
   users: UsersStore;
   managementAudience: ManagementAudience;
+  tenantSettings: TenantSettingsStore;
+  gravatarProxy: GravatarProxy;
+  pictureUploads: PictureUploadsStore;
   /** The Authentication API (oidc-provider), hosted login pages and brute-force protection. */
   signIn: SignIn;
   /** Actions: the engine, the store, and `runTrigger`/`loadBoundActions` for the login flow. */
@@ -49,9 +56,18 @@ export async function createServices(config: Config, options: { migrate?: boolea
     throw error;
   }
   const connections = new ConnectionsStore(db);
+  const tenantSettings = new TenantSettingsStore(db);
+  // Loaded before the first request: the default-picture resolver reads it synchronously.
+  await tenantSettings.refresh();
   const tokens = new AccessTokens(keys, config.issuer);
   const clients = new ClientsStore(db);
-  const users = new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes });
+  const users = new UsersStore(db, {
+    connections,
+    issuer: config.issuer,
+    maxProfileBytes: config.maxProfileBytes,
+    // Default pictures are computed when a profile is read, from the tenant's current picture settings.
+    resolveDefaultPicture: makeDefaultPictureResolver(tenantSettings, config.issuer),
+  });
   const audience = managementAudience(config.issuer);
   const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, managementAudience: audience });
   return {
@@ -66,6 +82,9 @@ export async function createServices(config: Config, options: { migrate?: boolea
     managementAudience: audience,
     signIn,
     actions,
+    tenantSettings,
+    gravatarProxy: new GravatarProxy({ baseUrl: config.gravatarBaseUrl }),
+    pictureUploads: new PictureUploadsStore(db),
     close: async () => {
       signIn.close();
       actions.engine.close();

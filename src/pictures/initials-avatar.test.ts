@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LruCache } from '../platform/lru-cache.ts';
 import {
   AVATAR_PALETTE,
-  LruCache,
   avatarImage,
   backgroundFor,
   clearAvatarCache,

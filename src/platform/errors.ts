@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   invalid_paging: 400,
   operation_not_supported: 400,
   bad_request: 400,
+  /** An uploaded picture that is not an acceptable image (wrong type, corrupt, too many pixels, bad crop). */
+  invalid_picture: 400,
   invalid_token: 401,
   missing_authentication: 401,
   insufficient_scope: 403,

@@ -1,0 +1,134 @@
+// Replacing and removing a user's uploaded picture:
+//
+//   processUpload (nothing stored yet; a refusal leaves everything as it was)
+//   → record (user, hash) in picture_uploads → write every variant to the blob store
+//   → point the profile at <issuer>pictures/<hash>/480.webp with one UsersStore.update
+//   → only then release the user's previous uploads (rows, and objects nobody else references).
+//
+// Recording before writing means a concurrent release by another user of the same content-addressed picture
+// sees it as referenced and leaves the objects alone. If the profile update fails, what this call added is
+// released again and the old picture stays. A crash between steps leaves an unused row and objects behind,
+// which the user's next upload or delete releases.
+//
+// An upload releases only the user's uploads recorded up to its own, never a newer one still in flight. Two
+// uploads for the same user at the same moment whose profile updates land in the opposite order to their
+// records can still leave the profile on the older, released picture (a broken image until the next upload);
+// closing that needs a per-user lock across nodes, which is not worth it for a user racing themself.
+import type { BlobStore } from '../platform/blobs/blob-store.ts';
+import { ApiError } from '../platform/errors.ts';
+import { issuerBase } from './gravatar.ts';
+import type { PictureUpload, PictureUploadsStore } from './picture-uploads-store.ts';
+import { PICTURE_SIZES, pictureKey, processUpload, type CropBox } from './upload-pipeline.ts';
+
+/** The little a picture upload needs from a user profile. */
+export interface PictureOwner {
+  user_id: string;
+  user_metadata?: Record<string, unknown>;
+}
+
+/** What the pictures domain needs of the users domain; UsersStore satisfies it. */
+export interface PictureUsersPort<U extends PictureOwner> {
+  get(userId: string): Promise<U | null>;
+  update(userId: string, patch: { picture?: string | null; user_metadata?: Record<string, unknown> }): Promise<U>;
+}
+
+/** The users domain's refusal to set a root attribute its identity provider overwrites at each login. */
+function isRootAttributeRefusal(error: unknown): boolean {
+  return error instanceof ApiError && error.errorCode === 'operation_not_supported';
+}
+
+export type PictureVariantUrls = Record<string, { webp: string; jpeg: string }>;
+
+export interface PictureUploadLimits {
+  maxBytes: number;
+  maxPixels: number;
+}
+
+export class PictureUploadService<U extends PictureOwner> {
+  constructor(
+    private readonly deps: {
+      blobs: BlobStore;
+      uploads: PictureUploadsStore;
+      users: PictureUsersPort<U>;
+      issuer: string;
+      limits: PictureUploadLimits;
+    },
+  ) {}
+
+  /** Public URL of a stored variant: the issuer followed by its blob key. */
+  pictureUrl(hash: string, size: number, format: 'webp' | 'jpeg'): string {
+    return `${issuerBase(this.deps.issuer)}${pictureKey(hash, size as (typeof PICTURE_SIZES)[number], format)}`;
+  }
+
+  variantUrls(hash: string): PictureVariantUrls {
+    return Object.fromEntries(
+      PICTURE_SIZES.map((size) => [String(size), { webp: this.pictureUrl(hash, size, 'webp'), jpeg: this.pictureUrl(hash, size, 'jpeg') }]),
+    );
+  }
+
+  /**
+   * Replaces the user's picture with this upload. Throws PictureRejectedError for unacceptable bytes (before
+   * anything is stored) and whatever the users domain throws for an unknown user.
+   */
+  async replace(user: U, bytes: Buffer, crop?: CropBox): Promise<{ user: U; variants: PictureVariantUrls }> {
+    const processed = await processUpload(bytes, { ...this.deps.limits, crop });
+    const { hash } = processed;
+    const keys = processed.variants.map((v) => v.key);
+    const added = await this.deps.uploads.record(user.user_id, hash, keys);
+    let updated: U;
+    try {
+      await Promise.all(processed.variants.map((v) => this.deps.blobs.put(v.key, v.body, v.contentType)));
+      updated = await this.point(user, this.pictureUrl(hash, 480, 'webp'));
+    } catch (error) {
+      // Only what this call added is taken back: re-uploading the current picture must not delete it.
+      if (added) {
+        const upload = { userId: user.user_id, hash, keys, createdAt: '' };
+        await this.release(user.user_id, upload).catch(() => undefined);
+      }
+      throw error;
+    }
+    await this.releaseUpTo(user.user_id, hash);
+    return { user: updated, variants: this.variantUrls(hash) };
+  }
+
+  /** Back to the default chain: the stored picture is cleared, then the uploads are released. */
+  async remove(user: U): Promise<U> {
+    const updated = await this.point(user, null);
+    await this.releaseUpTo(user.user_id, null);
+    return updated;
+  }
+
+  /**
+   * The `picture` root attribute where the users domain lets it be set (database and passwordless users,
+   * providers not syncing at each login); otherwise `user_metadata.picture`, the seed's recipe for users whose
+   * provider overwrites `picture` at each login (an Action then puts it in the ID token). Which one is the
+   * users domain's rule, asked by trying, so it lives in one place.
+   */
+  private async point(user: U, url: string | null): Promise<U> {
+    try {
+      return await this.deps.users.update(user.user_id, { picture: url });
+    } catch (error) {
+      if (!isRootAttributeRefusal(error)) throw error;
+      // user_metadata merges at the first level, so this touches only the `picture` key (null removes it).
+      return this.deps.users.update(user.user_id, { user_metadata: { picture: url } });
+    }
+  }
+
+  /** Releases the user's uploads recorded before `current` (all of them when null), keeping `current`. */
+  private async releaseUpTo(userId: string, current: string | null): Promise<void> {
+    const uploads = await this.deps.uploads.listForUser(userId);
+    const mine = uploads.find((u) => u.hash === current);
+    for (const upload of uploads) {
+      if (upload.hash === current) continue;
+      if (mine && upload.createdAt > mine.createdAt) continue;
+      await this.release(userId, upload);
+    }
+  }
+
+  /** Forgets one upload of one user; its objects go when no user references the picture any more. */
+  private async release(userId: string, upload: PictureUpload): Promise<void> {
+    await this.deps.uploads.remove(userId, upload.hash);
+    if (await this.deps.uploads.isReferenced(upload.hash)) return;
+    await Promise.all(upload.keys.map((key) => this.deps.blobs.delete(key)));
+  }
+}
