@@ -12,12 +12,19 @@ const BIN = path.resolve('bin/portrait.mjs');
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
+  // The wrapper runs the server as its child: kill the whole process group so no server outlives a failed test.
+  for (const child of children.splice(0)) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -72,20 +79,22 @@ describe('portrait command line', () => {
     expect(proc.out()).toMatch(/shown this once: \S{40,}/);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
 
-    // A request whose body is still arriving when the signal comes.
-    const answer = new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/oauth/token', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '27' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.write('{"grant_type":');
-      setTimeout(() => {
-        proc.child.kill('SIGTERM');
-        setTimeout(() => req.end('"magic"}     '), 300);
-      }, 200);
+    // A request whose body is still arriving when the signal comes: the server has logged it as incoming, then
+    // logs that it is shutting down, and only then does the rest of the body arrive.
+    let status = 0;
+    const req = request({ host: '127.0.0.1', port, path: '/dbconnections/signup', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '17' } }, (res) => {
+      res.resume();
+      status = res.statusCode ?? -1;
     });
-    expect(await answer).toBe(400);
+    req.on('error', () => (status = -1));
+    req.write('{"client_id":');
+    await until(() => proc.out().includes('"url":"/dbconnections/signup"'));
+    proc.child.kill('SIGTERM');
+    await until(() => proc.out().includes('shutting down'));
+    req.end('"x"}');
+    await until(() => status !== 0);
+    expect(status).toBeGreaterThanOrEqual(400);
+    expect(status).toBeLessThan(500);
     expect(await proc.exited).toBe(0);
   });
 });
