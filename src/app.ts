@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
+import { usersRoutes } from './users/users-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
 import { frameworkErrors, installErrorHandling } from './platform/http-errors.ts';
@@ -56,6 +57,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
       await services.signIn.registerManagementRoutes(api);
+      await api.register(usersRoutes, { users: services.users });
     },
     { prefix: '/api/v2' },
   );

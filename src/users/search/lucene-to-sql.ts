@@ -80,6 +80,7 @@ function tag(ast: TagToken, ctx: Context): RawBuilder<SqlBool> {
   if (fieldName === null) return bareTerm(ctx, raw, wildcard);
   if (fieldName === '_exists_') return exists(ctx, resolveField(raw));
   const spec = resolveField(fieldName);
+  if (spec.kind === 'json' && spec.path.length === 0) throw queryError(`Search metadata by a path, e.g. ${fieldName}.plan:"gold"`);
   const placeheld = expr.quoted ? ctx.ranges.get(raw) : undefined;
   if (placeheld) return range(ctx, fieldName, spec, placeheld);
   const op = ast.operator.operator;

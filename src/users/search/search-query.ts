@@ -19,8 +19,8 @@ export interface CompiledSearch {
   orderBy: RawBuilder<unknown>[];
 }
 
-/** Auth0's sort pattern (OAS). */
-export const SORT_PATTERN = '^(([a-zA-Z0-9_\\.]+))\\:(1|-1)$';
+/** Auth0's sort pattern (OAS `^(([a-zA-Z0-9_\.]+))\:(1|-1)$`), minus escapes a unicode regex refuses. */
+export const SORT_PATTERN = '^(([a-zA-Z0-9_.]+)):(1|-1)$';
 
 export function orderFor(sort: string | undefined): RawBuilder<unknown>[] {
   if (sort === undefined) return [sql`users.created_at ASC`, sql`users.user_id ASC`];
