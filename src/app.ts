@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
+import { identitiesRoutes } from './users/identities-routes.ts';
 import { usersRoutes } from './users/users-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
@@ -58,6 +59,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
       await services.signIn.registerManagementRoutes(api);
       await api.register(usersRoutes, { users: services.users });
+      await api.register(identitiesRoutes, { identities: services.identities, connections: services.connections, tokens: services.tokens });
     },
     { prefix: '/api/v2' },
   );

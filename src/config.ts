@@ -24,6 +24,8 @@ export interface Config {
   bootstrapClient: { id: string; secret: string } | null;
   /** Serialized size limit of one user profile in bytes (Auth0 enforces 10 KB). */
   maxProfileBytes: number;
+  /** Limit of each call Portrait makes to an upstream identity provider (discovery, token, profile), in ms. */
+  upstreamTimeoutMs: number;
   logLevel: string;
 }
 
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     tls: tlsFrom(env),
     bootstrapClient: bootstrapClientFrom(env),
     maxProfileBytes: integer(env, 'PORTRAIT_MAX_PROFILE_BYTES', 10 * 1024, 1024, 1024 * 1024),
+    upstreamTimeoutMs: integer(env, 'PORTRAIT_UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
     logLevel,
   };
 }

@@ -10,6 +10,7 @@ import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
+import { UserIdentities } from './users/identities.ts';
 import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
@@ -22,6 +23,8 @@ export interface Services {
   clients: ClientsStore;
   connections: ConnectionsStore;
   users: UsersStore;
+  /** Federated sign-ins and account linking (identities[]). */
+  identities: UserIdentities;
   managementAudience: ManagementAudience;
   /** The Authentication API (oidc-provider), hosted login pages and brute-force protection. */
   signIn: SignIn;
@@ -42,7 +45,8 @@ export async function createServices(config: Config, options: { migrate?: boolea
   const clients = new ClientsStore(db);
   const users = new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes });
   const audience = managementAudience(config.issuer);
-  const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, managementAudience: audience });
+  const identities = new UserIdentities(db, users);
+  const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience });
   return {
     config,
     db,
@@ -52,6 +56,7 @@ export async function createServices(config: Config, options: { migrate?: boolea
     clients,
     connections,
     users,
+    identities,
     managementAudience: audience,
     signIn,
     close: async () => {
