@@ -65,6 +65,10 @@ export class OidcUpstream implements UpstreamProtocolClient {
     }
     const configuration = new oidc.Configuration(found, String(o.client_id), metadata, await this.clientAuth(connection, found));
     configuration.timeout = discovered.timeout;
+    // openid-client (as OIDC Core allows) trusts an ID token from the token endpoint on TLS alone; Portrait
+    // also checks its signature against the upstream's JWKS, so a compromised or confused token endpoint
+    // cannot vouch for anyone.
+    oidc.enableNonRepudiationChecks(configuration);
     return configuration;
   }
 

@@ -59,7 +59,10 @@ export async function startUpstreamIdp(callbackUrl: string): Promise<UpstreamIdp
     next: 'deny',
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const provider = new Provider(issuer, {
+    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'upstream-1', alg: 'RS256', use: 'sig' }] },
+    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     clients: [{
       client_id: UPSTREAM_CLIENT.id,
       client_secret: UPSTREAM_CLIENT.secret,
