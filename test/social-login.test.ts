@@ -139,6 +139,16 @@ describe.each(dialects)('federated sign-in on %s', (dialect) => {
     await sdk.connections.update(connection.id, { options: { ...current.options, set_user_root_attributes: 'on_each_login' } });
   });
 
+  it('two first logins of the same identity at once create one user', async () => {
+    idp.accounts.set('twin-5', { sub: 'twin-5', name: 'Twin', picture: 'https://pictures.example/twin.png' });
+    idp.next = { account: 'twin-5' };
+    const before = await countUsers(server);
+    const results = await Promise.all([1, 2, 3].map(() => federatedLogin(server, rp, 'upstream-oidc')));
+    for (const r of results) expect(r.tokens!.claims()!.sub).toBe('oidc|upstream-oidc|twin-5');
+    expect(await countUsers(server)).toBe(before + 1);
+    expect((await adminClient(server).users.get('oidc|upstream-oidc|twin-5')).logins_count).toBe(3);
+  });
+
   it('the generic oauth2 strategy: code flow + profile URL read through profile_map', async () => {
     const token = await server.managementToken(['read:users']);
     const created = await createConnection(server, {
