@@ -71,7 +71,7 @@ describe.each(dialects)('account linking on %s', (dialect) => {
     const primary = await adminClient(server).users.get(primaryId);
     expect(primary.logins_count).toBe(before + 1);
     expect(primary.picture).not.toBe('https://pictures.example/grace-new.png');
-    expect(primary.identities[1].profileData).toMatchObject({ picture: 'https://pictures.example/grace-new.png' });
+    expect(primary.identities?.[1].profileData).toMatchObject({ picture: 'https://pictures.example/grace-new.png' });
     expect(await server.services.users.get(socialId)).toBeNull();
   });
 

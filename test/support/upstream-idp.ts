@@ -87,15 +87,17 @@ export async function startUpstreamIdp(callbackUrl: string): Promise<UpstreamIdp
     if (!req.url?.startsWith('/interaction/')) return callback(req, res);
     try {
       const details = await provider.interactionDetails(req, res);
-      if (idp.next === 'deny') {
-        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user cancelled.' }, { mergeWithLastSubmission: false });
-        return;
-      }
+      const finish = async (result: Record<string, unknown>) => {
+        const returnTo = await provider.interactionResult(req, res, result, { mergeWithLastSubmission: false });
+        res.writeHead(303, { location: returnTo });
+        res.end();
+      };
+      if (idp.next === 'deny') return finish({ error: 'access_denied', error_description: 'The user cancelled.' });
       const accountId = idp.next.account;
       const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
       grant.addOIDCScope(String(details.params.scope));
       const grantId = await grant.save();
-      await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+      await finish({ login: { accountId }, consent: { grantId } });
     } catch (error) {
       res.statusCode = 500;
       res.end(String(error));
