@@ -91,6 +91,24 @@ describe('social and enterprise connections through the Management API', () => {
     expect(html).toContain('value="buttoned"');
   });
 
+  it('an app with only social connections gets their buttons and no password form', async () => {
+    const { app } = await relyingParty(server);
+    const { client } = app;
+    // Taken off every connection, then given one social connection only.
+    for (const c of await server.services.connections.list()) {
+      await server.services.connections.update(c.id, { enabled_clients: c.enabled_clients.filter((id) => id !== client.client_id) });
+    }
+    await adminClient(server).connections.create({ name: 'only-social', strategy: 'facebook', display_name: 'Facebook', options: { client_id: 'x', client_secret: 'y' }, enabled_clients: [client.client_id] } as never);
+    const config = await oidc.discovery(new URL(server.issuer), app.clientId, undefined, oidc.ClientSecretPost(app.clientSecret));
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: APP_CALLBACK, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const page = await new Browser().follow(url.href, server.url);
+    expect(page.res.status).toBe(200);
+    const html = await page.res.text();
+    expect(html).toContain('Continue with Facebook');
+    expect(html).not.toContain('action="/u/login"');
+    expect(html).not.toContain('Sign up');
+  });
+
   it('the OAuth 2.0 presets send the browser to the real providers, with state and PKCE S256', async () => {
     const upstreams = new Upstreams({ callbackUrl: `${server.issuer}login/callback`, timeoutMs: 1000 });
     const checks = { state: 'st-123', nonce: 'n-1', codeVerifier: oidc.randomPKCECodeVerifier() };

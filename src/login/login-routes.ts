@@ -62,17 +62,20 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
   }
 
   async function render(request: FastifyRequest, reply: FastifyReply, tx: LoginTransaction, kind: 'login' | 'signup', status = 200, extra: { email?: string; error?: string } = {}) {
-    if (!tx.connection) return problem(reply, 400, 'This application has no database connection enabled.');
+    // An app with only social connections gets their buttons without the password form.
+    if (!tx.connection && tx.socialConnections.length === 0) return problem(reply, 400, 'This application has no connection enabled.');
+    if (!tx.connection) kind = 'login';
     const input = {
       theme: await settings.theme(),
       state: tx.uid,
       csrf: csrf.issue(request, reply, tx.uid),
       clientName: tx.client.name,
-      signupAllowed: tx.connection.options.disable_signup !== true,
+      passwordLogin: tx.connection !== null,
+      signupAllowed: tx.connection !== null && tx.connection.options.disable_signup !== true,
       socialButtons: tx.socialConnections.map((c) => ({ connection: c.name, label: c.display_name ?? c.name })),
       ...extra,
     };
-    if (kind === 'signup') return page(reply, status, signupPage({ ...input, passwordHint: describePasswordPolicy(tx.connection) }));
+    if (kind === 'signup' && tx.connection) return page(reply, status, signupPage({ ...input, passwordHint: describePasswordPolicy(tx.connection) }));
     return page(reply, status, loginPage(input));
   }
 
