@@ -45,7 +45,7 @@ export async function createServices(config: Config, options: { migrate?: boolea
   const clients = new ClientsStore(db);
   const users = new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes });
   const audience = managementAudience(config.issuer);
-  const identities = new UserIdentities(db, users);
+  const identities = new UserIdentities(db);
   const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience });
   return {
     config,

@@ -9,7 +9,7 @@ import { ApiError } from '../platform/errors.ts';
 import { federatedUserRow } from './federated-users.ts';
 import type { Identity, UsersTable, UsersTables } from './user-model.ts';
 import { fold } from './user-model.ts';
-import { isUniqueViolation, notFound, type UsersStore } from './users-store.ts';
+import { isUniqueViolation, notFound } from './users-store.ts';
 
 export type RootAttributesMode = 'on_each_login' | 'on_first_login' | 'never_on_login';
 
@@ -66,7 +66,7 @@ export class UserIdentities {
   private readonly db: Kysely<UsersTables>;
   private readonly dialect: Dialect;
 
-  constructor(handle: DatabaseHandle, private readonly users: UsersStore) {
+  constructor(handle: DatabaseHandle) {
     this.db = handle.tables<UsersTables>();
     this.dialect = handle.dialect;
   }
@@ -191,10 +191,5 @@ export class UserIdentities {
     let q = trx.selectFrom('users').selectAll().where('user_id', '=', userId);
     if (this.dialect === 'postgres') q = q.forUpdate();
     return q.executeTakeFirst();
-  }
-
-  /** The user (Auth0's shape, picture resolved) for a user id. */
-  get(userId: string) {
-    return this.users.get(userId);
   }
 }
