@@ -6,6 +6,7 @@ import { actionsRoutes } from './actions/actions-routes.ts';
 import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
+import { identitiesRoutes } from './users/identities-routes.ts';
 import { usersRoutes } from './users/users-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
@@ -80,6 +81,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
         users: services.users,
         maxUploadBytes: config.maxUploadBytes,
       });
+      await api.register(identitiesRoutes, { identities: services.identities, connections: services.connections, tokens: services.tokens });
     },
     { prefix: '/api/v2' },
   );

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       tls: null,
       bootstrapClient: null,
       maxProfileBytes: 10240,
+      upstreamTimeoutMs: 10000,
     });
   });
 

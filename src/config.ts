@@ -30,6 +30,8 @@ export interface Config {
   maxUploadPixels: number;
   /** Where the Gravatar proxy fetches from; always ends with '/' (default https://s.gravatar.com/avatar/). */
   gravatarBaseUrl: string;
+  /** Limit of each call Portrait makes to an upstream identity provider (discovery, token, profile), in ms. */
+  upstreamTimeoutMs: number;
   logLevel: string;
   /**
    * AES-256 key for Action secrets at rest (PORTRAIT_SECRETS_KEY, base64 of 32 bytes). null: the key is generated
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: integer(env, 'PORTRAIT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxUploadPixels: integer(env, 'PORTRAIT_MAX_UPLOAD_PIXELS', 50_000_000, 1_000_000, 268_402_689),
     gravatarBaseUrl: gravatarBaseUrlFrom(env),
+    upstreamTimeoutMs: integer(env, 'PORTRAIT_UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
     logLevel,
     secretsKey: secretsKeyFrom(env),
   };

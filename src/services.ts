@@ -16,6 +16,7 @@ import { GravatarProxy } from './pictures/gravatar-proxy.ts';
 import { PictureUploadsStore } from './pictures/picture-uploads-store.ts';
 import { makeDefaultPictureResolver } from './pictures/default-picture-resolver.ts';
 import { TenantSettingsStore } from './tenant/tenant-settings-store.ts';
+import { UserIdentities } from './users/identities.ts';
 import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   clients: ClientsStore;
   connections: ConnectionsStore;
   users: UsersStore;
+  /** Federated sign-ins and account linking (identities[]). */
+  identities: UserIdentities;
   managementAudience: ManagementAudience;
   tenantSettings: TenantSettingsStore;
   gravatarProxy: GravatarProxy;
@@ -69,7 +72,8 @@ export async function createServices(config: Config, options: { migrate?: boolea
     resolveDefaultPicture: makeDefaultPictureResolver(tenantSettings, config.issuer),
   });
   const audience = managementAudience(config.issuer);
-  const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, managementAudience: audience });
+  const identities = new UserIdentities(db);
+  const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience });
   return {
     config,
     db,
@@ -79,6 +83,7 @@ export async function createServices(config: Config, options: { migrate?: boolea
     clients,
     connections,
     users,
+    identities,
     managementAudience: audience,
     signIn,
     actions,

@@ -1,10 +1,12 @@
-// /api/v2/connections: database connections with their options and enabled clients. Social and OIDC
-// strategies arrive with the social-connections work; until then creating one answers a clear 400.
+// /api/v2/connections: database, social and enterprise (OIDC, OAuth 2.0) connections with their options and
+// enabled clients. Each strategy's options are checked (connection-options.ts); secrets never leave.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { fail } from '../platform/errors.ts';
 import { CheckpointPaging, FieldSelection, OffsetPaging, selectFields, withErrors } from '../management/schemas.ts';
+import { checkFederatedOptions, isFederatedStrategy, keepStoredSecrets } from './connection-options.ts';
 import { DATABASE_STRATEGIES, type Connection, type ConnectionsStore } from './connections-store.ts';
+import { SECRET_OPTIONS } from './strategies.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-zA-Z0-9](-?[a-zA-Z0-9])*$' });
 
@@ -68,10 +70,10 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** What leaves the server: secrets an upstream gave us (options.client_secret) never do. */
+/** What leaves the server: secrets an upstream gave us (options.client_secret, Apple's app_secret) never do. */
 export function publicConnection(connection: Connection): Connection {
-  const { client_secret: _secret, ...options } = connection.options;
-  void _secret;
+  const options = { ...connection.options };
+  for (const key of SECRET_OPTIONS) delete options[key];
   return { ...connection, options };
 }
 
@@ -112,7 +114,10 @@ export async function connectionsRoutes(api: FastifyInstance, opts: { connection
     schema: { tags: ['connections'], body: ConnectionBody, response: withErrors({ 201: ConnectionSchema }) },
   }, async (request, reply) => {
     const body = request.body;
-    if (!DATABASE_STRATEGIES.has(body.strategy)) fail('bad_request', `Strategy "${body.strategy}" is not supported yet: only database connections (auth0) can be created.`);
+    if (!DATABASE_STRATEGIES.has(body.strategy) && !isFederatedStrategy(body.strategy)) {
+      fail('bad_request', `Strategy "${body.strategy}" is not supported. Supported strategies: auth0, oidc, oauth2, google-oauth2, github, facebook, apple, windowslive.`);
+    }
+    checkFederatedOptions(body.strategy, body.options ?? {});
     if (await connections.getByName(body.name)) fail('conflict', 'A connection with the same name already exists');
     const created = await connections.create(body);
     return reply.status(201).send(publicConnection(created));
@@ -122,9 +127,15 @@ export async function connectionsRoutes(api: FastifyInstance, opts: { connection
     config: { scopes: ['update:connections'] },
     schema: { tags: ['connections'], params: IdParams, body: ConnectionPatch, response: withErrors({ 200: ConnectionSchema }) },
   }, async (request) => {
-    await found(request.params.id);
-    // As on Auth0, `options` replaces the whole options object: send every option you want to keep.
-    const updated = await connections.update(request.params.id, request.body);
+    const current = await found(request.params.id);
+    // As on Auth0, `options` replaces the whole options object: send every option you want to keep (secrets,
+    // which are never shown, excepted: left out, they are kept).
+    const changes = { ...request.body };
+    if (changes.options !== undefined && isFederatedStrategy(current.strategy)) {
+      changes.options = keepStoredSecrets(current.options, changes.options);
+      checkFederatedOptions(current.strategy, changes.options);
+    }
+    const updated = await connections.update(request.params.id, changes);
     return publicConnection(updated ?? fail('inexistent_connection', 'The connection does not exist.'));
   });
 

@@ -7,9 +7,12 @@ import type { ConnectionsStore } from '../connections/connections-store.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
+import { Upstreams } from '../connections/upstream.ts';
 import { BruteForceGuard } from './brute-force.ts';
 import { CsrfTokens } from './csrf.ts';
 import { dbconnectionsSignupRoutes } from './dbconnections-signup.ts';
+import { FederatedSignIn, type FederatedUsersPort } from './federated-login.ts';
+import { CALLBACK_PATH, federatedRoutes } from './federated-routes.ts';
 import { loginRoutes } from './login-routes.ts';
 import { LoginSettings } from './login-settings.ts';
 import { signInManagementRoutes } from './management-routes.ts';
@@ -33,6 +36,8 @@ export interface SignInDeps {
   clients: ClientsStore;
   connections: ConnectionsStore;
   users: LoginUsersPort;
+  /** Federated users: find by identity, create, sync root attributes (the users domain's UserIdentities). */
+  identities: FederatedUsersPort;
   managementAudience: ManagementAudience;
 }
 
@@ -42,6 +47,8 @@ export class SignIn {
   readonly payloads: OidcPayloads;
   readonly loginStates: LoginStates;
   readonly host: ProviderHost;
+  /** Social and enterprise connections' round trips. */
+  readonly federated: FederatedSignIn;
   /** The Actions engine sets this (post-login trigger); until then logins carry no custom claims. */
   postLoginHook: PostLoginHook = noPostLoginActions;
 
@@ -62,6 +69,16 @@ export class SignIn {
       settings: this.settings,
       bruteForce: this.bruteForce,
       managementAudience: deps.managementAudience,
+      postLogin: () => this.postLoginHook,
+    });
+    this.federated = new FederatedSignIn({
+      clients: deps.clients,
+      connections: deps.connections,
+      users: deps.users,
+      identities: deps.identities,
+      upstreams: new Upstreams({ callbackUrl: `${deps.config.issuer}${CALLBACK_PATH.slice(1)}`, timeoutMs: deps.config.upstreamTimeoutMs }),
+      payloads: this.payloads,
+      loginStates: this.loginStates,
       postLogin: () => this.postLoginHook,
     });
   }
@@ -85,7 +102,9 @@ export class SignIn {
       csrf: new CsrfTokens(secrets.csrfKey),
       postLogin: () => this.postLoginHook,
       loginStates: this.loginStates,
+      federated: this.federated,
     });
+    await app.register(federatedRoutes, { host: this.host, federated: this.federated, settings: this.settings, issuer: this.deps.config.issuer });
     await app.register(dbconnectionsSignupRoutes, { clients: this.deps.clients, connections: this.deps.connections, users: this.deps.users });
   }
 

@@ -7,6 +7,7 @@ import type { ConnectionsStore } from '../connections/connections-store.ts';
 import { ApiError } from '../platform/errors.ts';
 import type { BruteForceGuard } from './brute-force.ts';
 import type { CsrfTokens } from './csrf.ts';
+import type { FederatedOutcome, FederatedSignIn } from './federated-login.ts';
 import { completeConsent, completeLogin, loadTransaction, LoginTransactionError, type LoginTransaction } from './login-transaction.ts';
 import type { LoginSettings } from './login-settings.ts';
 import { PAGE_HEADERS } from './pages/layout.ts';
@@ -27,6 +28,7 @@ export interface LoginRoutesDeps {
   csrf: CsrfTokens;
   postLogin: () => PostLoginHook;
   loginStates: LoginStates;
+  federated: FederatedSignIn;
 }
 
 type Form = Record<string, unknown>;
@@ -42,6 +44,8 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
   const page = async (reply: FastifyReply, status: number, body: string) => reply.status(status).headers(PAGE_HEADERS).send(body);
   const problem = async (reply: FastifyReply, status: number, message: string) =>
     page(reply, status, messagePage(await settings.theme(), 'We could not continue', message, { alert: true }));
+  const federatedAnswer = async (reply: FastifyReply, outcome: FederatedOutcome) =>
+    'redirect' in outcome ? reply.redirect(outcome.redirect, 303) : problem(reply, outcome.page.status, outcome.page.message);
   const expired = (reply: FastifyReply) =>
     problem(reply, 400, 'Your login session has expired or is not valid. Go back to the application and sign in again.');
 
@@ -58,17 +62,20 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
   }
 
   async function render(request: FastifyRequest, reply: FastifyReply, tx: LoginTransaction, kind: 'login' | 'signup', status = 200, extra: { email?: string; error?: string } = {}) {
-    if (!tx.connection) return problem(reply, 400, 'This application has no database connection enabled.');
+    // An app with only social connections gets their buttons without the password form.
+    if (!tx.connection && tx.socialConnections.length === 0) return problem(reply, 400, 'This application has no connection enabled.');
+    if (!tx.connection) kind = 'login';
     const input = {
       theme: await settings.theme(),
       state: tx.uid,
       csrf: csrf.issue(request, reply, tx.uid),
       clientName: tx.client.name,
-      signupAllowed: tx.connection.options.disable_signup !== true,
+      passwordLogin: tx.connection !== null,
+      signupAllowed: tx.connection !== null && tx.connection.options.disable_signup !== true,
       socialButtons: tx.socialConnections.map((c) => ({ connection: c.name, label: c.display_name ?? c.name })),
       ...extra,
     };
-    if (kind === 'signup') return page(reply, status, signupPage({ ...input, passwordHint: describePasswordPolicy(tx.connection) }));
+    if (kind === 'signup' && tx.connection) return page(reply, status, signupPage({ ...input, passwordHint: describePasswordPolicy(tx.connection) }));
     return page(reply, status, loginPage(input));
   }
 
@@ -76,6 +83,9 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
     const query = request.query as Record<string, unknown>;
     return withTransaction(request, reply, query.state, async (tx) => {
       if (tx.interaction.prompt?.name === 'consent') return reply.redirect(await completeConsent((await host.current()).provider, tx), 303);
+      // /authorize?connection=<social or enterprise connection> skips the login page, as on Auth0.
+      const upstream = deps.federated.connectionFor(tx, tx.params.connection);
+      if (upstream) return federatedAnswer(reply, await deps.federated.start(tx, upstream, request));
       if (kind === 'signup' && tx.connection?.options.disable_signup === true) return render(request, reply, tx, 'login');
       const hint = typeof tx.params.login_hint === 'string' && EMAIL.test(tx.params.login_hint) ? tx.params.login_hint : undefined;
       return render(request, reply, tx, kind, 200, { email: hint });
@@ -134,8 +144,10 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
     return reply.redirect(await completeLogin(provider, { postLogin: deps.postLogin(), loginStates: deps.loginStates }, tx, user, connection, request), 303);
   }));
 
-  // The slot for social connections: their buttons render; the round trip arrives with the social connections work.
-  app.post('/u/login/social', formOptions, submit(async (_request, reply) =>
-    problem(reply, 501, 'Signing in with this connection is not available yet.'),
-  ));
+  // A social connection's button: the round trip to its upstream (federated-login.ts).
+  app.post('/u/login/social', formOptions, submit(async (request, reply, tx, form) => {
+    const upstream = deps.federated.connectionFor(tx, form.connection);
+    if (!upstream) return problem(reply, 400, 'This connection is not available for this application.');
+    return federatedAnswer(reply, await deps.federated.start(tx, upstream, request));
+  }));
 }

@@ -95,6 +95,8 @@ export async function completeLogin(
   user: LoginUser,
   connection: Connection,
   request: FastifyRequest,
+  /** How the user authenticated: a password, or an upstream identity provider (`federated`). */
+  amr: string[] = ['pwd'],
 ): Promise<string> {
   const outcome = await deps.postLogin(postLoginEvent(tx, user, connection, request));
   if (outcome.denied) return finishWithError(tx, 'access_denied', outcome.reason);
@@ -104,7 +106,7 @@ export async function completeLogin(
   const grantId: string = grant.jti;
   await deps.loginStates.save(grantId, outcome.claims, TTL.Grant);
   tx.interaction.result = {
-    login: { accountId: user.user_id, amr: ['pwd'], remember: true },
+    login: { accountId: user.user_id, amr, remember: true },
     consent: { grantId },
   };
   await tx.interaction.save(remainingSeconds(tx.interaction));

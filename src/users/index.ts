@@ -8,3 +8,5 @@ export type { SearchRequest } from './search/search-query.ts';
 export type {
   Identity, Metadata, NewFederatedUser, NewUser, StoredPasswordHash, User, UserPatch,
 } from './user-model.ts';
+export { UserIdentities, type FederatedLogin, type RootAttributesMode } from './identities.ts';
+export { identitiesRoutes } from './identities-routes.ts';

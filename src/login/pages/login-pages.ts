@@ -18,6 +18,8 @@ export interface FormPageInput {
   email?: string;
   error?: string;
   signupAllowed: boolean;
+  /** False when the app has no database connection: only the social buttons show. */
+  passwordLogin?: boolean;
   socialButtons: SocialButton[];
 }
 
@@ -29,9 +31,9 @@ function hidden(input: FormPageInput): SafeHtml {
   return html`<input type="hidden" name="state" value="${input.state}"><input type="hidden" name="csrf" value="${input.csrf}">`;
 }
 
-function socialSlots(input: FormPageInput): SafeHtml | string {
+function socialSlots(input: FormPageInput, divider = true): SafeHtml | string {
   if (input.socialButtons.length === 0) return '';
-  return html`<p class="divider">or</p>
+  return html`${divider ? html`<p class="divider">or</p>` : ''}
 ${input.socialButtons.map(
   (b) => html`<form method="post" action="/u/login/social"><input type="hidden" name="state" value="${input.state}"><input type="hidden" name="csrf" value="${input.csrf}"><input type="hidden" name="connection" value="${b.connection}"><button type="submit" class="secondary">Continue with ${b.label}</button></form>`,
 )}`;
@@ -45,16 +47,16 @@ export function loginPage(input: FormPageInput): string {
     html`<h1>Welcome</h1>
 <p class="lead">Log in to ${input.theme.tenantName} to continue to ${input.clientName}.</p>
 ${errorBox(input.error)}
-<form method="post" action="/u/login" novalidate>
+${input.passwordLogin === false ? '' : html`<form method="post" action="/u/login" novalidate>
 ${hidden(input)}
 <label for="username">Email address</label>
 <input id="username" name="username" type="email" autocomplete="username" inputmode="email" required maxlength="320" value="${input.email ?? ''}"${described ? html` aria-describedby="${described}" aria-invalid="true"` : ''}${input.email ? '' : html` autofocus`}>
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${input.email ? html` autofocus` : ''}>
 <button type="submit">Continue</button>
-</form>
+</form>`}
 ${input.signupAllowed ? html`<p class="switch">Don't have an account? <a href="/u/signup?state=${input.state}">Sign up</a></p>` : ''}
-${socialSlots(input)}`,
+${socialSlots(input, input.passwordLogin !== false)}`,
   );
 }
 
