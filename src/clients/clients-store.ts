@@ -7,6 +7,9 @@ import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
 import { fromJsonColumn, toJsonColumn } from '../platform/db/json.ts';
 import { jsonType, type DomainMigration } from '../platform/db/migrations.ts';
 import { newClientGrantId, newClientId, newClientSecret } from '../platform/ids.ts';
+import { ReadThroughCache } from '../platform/read-through-cache.ts';
+
+const CACHE_TTL_MS = 5_000;
 
 interface ClientsTable {
   client_id: string;
@@ -137,6 +140,10 @@ function pickSettings(input: Partial<ClientSettings>): Partial<ClientSettings> {
 export class ClientsStore {
   private readonly db: Kysely<ClientsTables>;
   private readonly lockRows: boolean;
+  // Every token request reads its client, secret digest and grants; caching them for a few seconds takes those
+  // queries off the hot path. Writes here clear it; other nodes converge within the TTL (a rotated secret or
+  // removed grant stops working everywhere within CACHE_TTL_MS).
+  private readonly reads = new ReadThroughCache<unknown>(CACHE_TTL_MS);
   constructor(handle: DatabaseHandle) {
     this.db = handle.tables<ClientsTables>();
     // SQLite serializes writers already and has no FOR UPDATE.
@@ -145,6 +152,7 @@ export class ClientsStore {
 
   /** Creates the client; the plaintext secret is returned here and never again (null for public clients). */
   async create(input: NewClient & { client_id?: string; client_secret?: string }): Promise<{ client: Client; secret: string | null }> {
+    this.reads.clear();
     const settings = { ...DEFAULT_SETTINGS, ...pickSettings(input) };
     const isPublic = settings.token_endpoint_auth_method === 'none';
     const secret = isPublic ? null : (input.client_secret ?? newClientSecret());
@@ -165,6 +173,10 @@ export class ClientsStore {
   }
 
   async get(clientId: string): Promise<Client | null> {
+    return this.reads.get(`client:${clientId}`, () => this.getUncached(clientId)) as Promise<Client | null>;
+  }
+
+  private async getUncached(clientId: string): Promise<Client | null> {
     const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
     return row ? fromRow(row) : null;
   }
@@ -174,6 +186,7 @@ export class ClientsStore {
   }
 
   async update(clientId: string, changes: Partial<NewClient>): Promise<Client | null> {
+    this.reads.clear();
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('clients').selectAll().where('client_id', '=', clientId).$if(this.lockRows, (q) => q.forUpdate()).executeTakeFirst();
       if (!row) return null;
@@ -192,6 +205,7 @@ export class ClientsStore {
 
   /** Deletes the client and its grants together (SQLite enforces no foreign keys unless asked to). */
   async delete(clientId: string): Promise<boolean> {
+    this.reads.clear();
     return this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('client_grants').where('client_id', '=', clientId).execute();
       const result = await trx.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
@@ -206,6 +220,7 @@ export class ClientsStore {
 
   /** Replaces the secret with a given one (bootstrap variables); false for an unknown client. */
   async setSecret(clientId: string, secret: string): Promise<boolean> {
+    this.reads.clear();
     const result = await this.db
       .updateTable('clients')
       .set({ client_secret_hash: hashClientSecret(secret), updated_at: new Date().toISOString() })
@@ -216,13 +231,17 @@ export class ClientsStore {
 
   /** Constant-time check of a presented secret; false for unknown and public clients. */
   async verifySecret(clientId: string, secret: string): Promise<boolean> {
-    const row = await this.db.selectFrom('clients').select('client_secret_hash').where('client_id', '=', clientId).executeTakeFirst();
-    if (!row?.client_secret_hash) return false;
-    const expected = Buffer.from(row.client_secret_hash, 'hex');
+    const digest = (await this.reads.get(`secret:${clientId}`, async () => {
+      const row = await this.db.selectFrom('clients').select('client_secret_hash').where('client_id', '=', clientId).executeTakeFirst();
+      return row?.client_secret_hash ?? null;
+    })) as string | null;
+    if (!digest) return false;
+    const expected = Buffer.from(digest, 'hex');
     return timingSafeEqual(expected, Buffer.from(hashClientSecret(secret), 'hex'));
   }
 
   async createGrant(clientId: string, audience: string, scope: string[]): Promise<ClientGrant> {
+    this.reads.clear();
     const grant = { id: newClientGrantId(), client_id: clientId, audience, scope };
     await this.db
       .insertInto('client_grants')
@@ -232,6 +251,11 @@ export class ClientsStore {
   }
 
   async listGrants(filter: { client_id?: string; audience?: string } = {}): Promise<ClientGrant[]> {
+    const key = `grants:${filter.client_id ?? ''}\u0000${filter.audience ?? ''}`;
+    return this.reads.get(key, () => this.listGrantsUncached(filter)) as Promise<ClientGrant[]>;
+  }
+
+  private async listGrantsUncached(filter: { client_id?: string; audience?: string }): Promise<ClientGrant[]> {
     let q = this.db.selectFrom('client_grants').selectAll().orderBy('created_at').orderBy('id');
     if (filter.client_id) q = q.where('client_id', '=', filter.client_id);
     if (filter.audience) q = q.where('audience', '=', filter.audience);
@@ -244,12 +268,14 @@ export class ClientsStore {
   }
 
   async updateGrantScope(id: string, scope: string[]): Promise<ClientGrant | null> {
+    this.reads.clear();
     const result = await this.db.updateTable('client_grants').set({ scope: toJsonColumn(scope) }).where('id', '=', id).executeTakeFirst();
     if (result.numUpdatedRows === 0n) return null;
     return this.getGrant(id);
   }
 
   async deleteGrant(id: string): Promise<boolean> {
+    this.reads.clear();
     const result = await this.db.deleteFrom('client_grants').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }

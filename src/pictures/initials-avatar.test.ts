@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LruCache } from '../platform/lru-cache.ts';
 import {
   AVATAR_PALETTE,
   avatarImage,
@@ -119,13 +118,3 @@ describe('avatarImage (cached)', () => {
   });
 });
 
-describe('LruCache', () => {
-  it('evicts the least recently used entry beyond its bound', () => {
-    const lru = new LruCache<string, number>(2);
-    lru.set('a', 1);
-    lru.set('b', 2);
-    lru.get('a');
-    lru.set('c', 3);
-    expect([lru.get('a'), lru.get('b'), lru.get('c'), lru.size]).toEqual([1, undefined, 3, 2]);
-  });
-});
