@@ -33,7 +33,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     return503OnClosing: true,
     schemaController,
     // Auth0 user ids (provider|id) can be long; fastify's default of 100 characters would answer 414.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     frameworkErrors,
   };
   if (config.tls) serverOptions.https = { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };

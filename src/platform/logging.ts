@@ -1,5 +1,5 @@
 // Structured logs (pino, fastify's own) with a request id on every line; credentials never reach the log.
-import type { FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyServerOptions } from 'fastify';
 import { newRequestId } from './ids.ts';
 
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
@@ -11,8 +11,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-export const requestIdOptions: Pick<FastifyServerOptions, 'genReqId' | 'requestIdLogLabel'> = {
-  requestIdLogLabel: 'request_id',
+export const requestIdOptions: Pick<FastifyServerOptions, 'genReqId' | 'logController'> = {
+  logController: new LogController({ requestIdLogLabel: 'request_id' }),
   // A caller's X-Request-Id is kept when it is harmless, so logs can be joined across services.
   genReqId(request) {
     const given = request.headers['x-request-id'];
