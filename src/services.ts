@@ -1,9 +1,11 @@
 // The long-lived parts of one Portrait process, built once from the configuration and shared by the routes.
 import type { ActionsService } from './actions/actions-service.ts';
 import { createActionsService } from './actions/create-actions-service.ts';
+import { SignInTriggers } from './actions/sign-in-triggers.ts';
 import { ClientsStore } from './clients/clients-store.ts';
 import type { Config } from './config.ts';
 import { ConnectionsStore } from './connections/connections-store.ts';
+import pino from 'pino';
 import { SigningKeys } from './keys/signing-keys.ts';
 import { SignIn } from './login/index.ts';
 import { AccessTokens, managementAudience, type ManagementAudience } from './management/access-tokens.ts';
@@ -43,7 +45,7 @@ export async function createServices(config: Config, options: { migrate?: boolea
   const keys = new SigningKeys(db);
   let actions: ActionsService;
   try {
-    actions = await createActionsService(db, config);
+    actions = await createActionsService(db, config, { engine: { flowTimeoutMs: config.actionsTimeoutMs, memoryLimitMb: config.actionsMemoryMb } });
   } catch (error) {
     await db.close();
     throw error;
@@ -54,6 +56,7 @@ export async function createServices(config: Config, options: { migrate?: boolea
   const users = new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes });
   const audience = managementAudience(config.issuer);
   const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, managementAudience: audience });
+  wireActionsIntoSignIn({ config, signIn, users, connections, actions, audience });
   return {
     config,
     db,
@@ -72,4 +75,27 @@ export async function createServices(config: Config, options: { migrate?: boolea
       await db.close();
     },
   };
+}
+
+/**
+ * The Actions triggers in sign-in, registration and password changes. Sign-in exposes slots, the users domain a
+ * listener list; neither imports actions. A password changed through the Management API also lifts the user's
+ * brute-force blocks, as on Auth0.
+ */
+function wireActionsIntoSignIn(deps: { config: Config; signIn: SignIn; users: UsersStore; connections: ConnectionsStore; actions: ActionsService; audience: ManagementAudience }) {
+  const { config, signIn, users, connections, actions, audience } = deps;
+  const logger = pino({ level: config.logLevel, name: 'actions' });
+  const triggers = new SignInTriggers({
+    actions,
+    users,
+    connectionByName: (name) => connections.getByName(name),
+    isManagementAudience: (aud) => audience.accepted.includes(aud),
+    tenantId: new URL(config.issuer).hostname,
+    logger,
+  });
+  signIn.postLoginHook = triggers.postLogin;
+  signIn.registrationHooks = triggers.registration;
+  signIn.credentialsExchangeHook = triggers.credentialsExchange;
+  users.passwordChanges.onPasswordChanged((change) => signIn.clearLoginBlocks(change.user.user_id));
+  users.passwordChanges.onPasswordChanged(triggers.passwordChanged);
 }
