@@ -1,5 +1,6 @@
 // The long-lived parts of one Portrait process, built once from the configuration and shared by the routes.
 import type { ActionsService } from './actions/actions-service.ts';
+import type { ActionsLogger } from './actions/run-flow.ts';
 import { createActionsService } from './actions/create-actions-service.ts';
 import { SignInTriggers } from './actions/sign-in-triggers.ts';
 import { ClientsStore } from './clients/clients-store.ts';
@@ -34,7 +35,13 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function createServices(config: Config, options: { migrate?: boolean } = {}): Promise<Services> {
+export interface ServicesOptions {
+  migrate?: boolean;
+  /** Where the Actions engine and the triggers log (default: pino at the configured level); tests read it. */
+  actionsLogger?: ActionsLogger;
+}
+
+export async function createServices(config: Config, options: ServicesOptions = {}): Promise<Services> {
   const db = openDatabase(config.database);
   try {
     if (options.migrate !== false) await migrateToLatest(db, allMigrations);
@@ -45,7 +52,9 @@ export async function createServices(config: Config, options: { migrate?: boolea
   const keys = new SigningKeys(db);
   let actions: ActionsService;
   try {
-    actions = await createActionsService(db, config, { engine: { flowTimeoutMs: config.actionsTimeoutMs, memoryLimitMb: config.actionsMemoryMb } });
+    actions = await createActionsService(db, config, {
+      engine: { flowTimeoutMs: config.actionsTimeoutMs, memoryLimitMb: config.actionsMemoryMb, ...(options.actionsLogger ? { logger: options.actionsLogger } : {}) },
+    });
   } catch (error) {
     await db.close();
     throw error;
@@ -56,7 +65,8 @@ export async function createServices(config: Config, options: { migrate?: boolea
   const users = new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes });
   const audience = managementAudience(config.issuer);
   const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, managementAudience: audience });
-  wireActionsIntoSignIn({ config, signIn, users, connections, actions, audience });
+  const actionsLogger = options.actionsLogger ?? pino({ level: config.logLevel, name: 'actions' });
+  wireActionsIntoSignIn({ signIn, users, connections, actions, audience, issuer: config.issuer, logger: actionsLogger });
   return {
     config,
     db,
@@ -82,15 +92,16 @@ export async function createServices(config: Config, options: { migrate?: boolea
  * listener list; neither imports actions. A password changed through the Management API also lifts the user's
  * brute-force blocks, as on Auth0.
  */
-function wireActionsIntoSignIn(deps: { config: Config; signIn: SignIn; users: UsersStore; connections: ConnectionsStore; actions: ActionsService; audience: ManagementAudience }) {
-  const { config, signIn, users, connections, actions, audience } = deps;
-  const logger = pino({ level: config.logLevel, name: 'actions' });
+function wireActionsIntoSignIn(deps: {
+  signIn: SignIn; users: UsersStore; connections: ConnectionsStore; actions: ActionsService; audience: ManagementAudience; issuer: string; logger: ActionsLogger;
+}) {
+  const { signIn, users, connections, actions, audience, issuer, logger } = deps;
   const triggers = new SignInTriggers({
     actions,
     users,
     connectionByName: (name) => connections.getByName(name),
     isManagementAudience: (aud) => audience.accepted.includes(aud),
-    tenantId: new URL(config.issuer).hostname,
+    tenantId: new URL(issuer).hostname,
     logger,
   });
   signIn.postLoginHook = triggers.postLogin;
