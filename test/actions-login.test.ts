@@ -49,11 +49,11 @@ describe.each(dialects)('post-login Actions in the real login flow on %s', (dial
   afterAll(async () => server?.close());
 
   /** One login through the hosted page: the tokens, or the callback's error parameters. */
-  async function login(scope = 'openid profile email') {
+  async function login(scope = 'openid profile email', extra: Record<string, string> = {}) {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: CALLBACK, scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      redirect_uri: CALLBACK, scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
     });
     const done = await loginThroughPage(new Browser(), server, url.href, 'mary@example.com', 'Analytical-Engine-1843');
     expect(done.url.startsWith(CALLBACK)).toBe(true);
@@ -147,5 +147,20 @@ describe.each(dialects)('post-login Actions in the real login flow on %s', (dial
     expect((await management.users.get(userId)).user_metadata).toMatchObject({ denied_at_login: true });
     await bind();
     expect((await login()).claims!.sub).toBe(userId);
+  });
+
+  it('api.accessToken.addScope/removeScope and setCustomClaim shape the API access token', async () => {
+    await createDeployed('API token', `exports.onExecutePostLogin = async (event, api) => {
+  if (event.resource_server?.identifier) api.accessToken.setCustomClaim('https://portrait.example/aud', event.resource_server.identifier);
+  api.accessToken.addScope('read:current_user');
+  api.accessToken.removeScope('update:current_user_metadata');
+};`);
+    await bind('API token');
+    const audience = `${server.issuer}api/v2/`;
+    const { tokens } = await login('openid profile update:current_user_metadata', { audience });
+    const claims = JSON.parse(Buffer.from(tokens!.access_token.split('.')[1], 'base64url').toString());
+    expect(claims['https://portrait.example/aud']).toBe(audience);
+    expect(claims.scope.split(' ').sort()).toEqual(['openid', 'profile', 'read:current_user']);
+    await bind();
   });
 });
