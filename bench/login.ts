@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { bootstrapTenant } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import { createServices } from '../src/services.ts';
+import { BENCH_CALLBACK, oneLogin, waitForServer } from './login-client.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,7 +20,6 @@ const SECONDS = arg('seconds', 15);
 const CONCURRENCY = arg('concurrency', 16);
 const PORT = arg('port', 39123);
 const BASE = `http://127.0.0.1:${PORT}/`;
-const CALLBACK = 'http://127.0.0.1:9/callback';
 const USERS = 50;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-bench-'));
@@ -38,7 +38,7 @@ async function seed() {
   const services = await createServices(loadConfig(env));
   await bootstrapTenant(services);
   const { client, secret } = await services.clients.create({
-    name: 'Bench App', callbacks: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'client_secret_post',
+    name: 'Bench App', callbacks: [BENCH_CALLBACK], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'client_secret_post',
   });
   await services.connections.enableClientEverywhere(client.client_id);
   for (let i = 0; i < USERS; i++) {
@@ -46,53 +46,6 @@ async function seed() {
   }
   await services.close();
   return { clientId: client.client_id, clientSecret: secret! };
-}
-
-async function waitForServer() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${BASE}healthz`)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not start');
-}
-
-/** One full login with a private cookie jar; returns when the code was exchanged for tokens. */
-async function oneLogin(app: { clientId: string; clientSecret: string }, n: number): Promise<void> {
-  const jar = new Map<string, string>();
-  const go = async (url: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(new URL(url, BASE), { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return res;
-  };
-  const authorize = await go(`authorize?${new URLSearchParams({ client_id: app.clientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid profile email' })}`);
-  const page = await go(authorize.headers.get('location')!);
-  const html = await page.text();
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));
-  const posted = await go('u/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, username: `user${n % USERS}@bench.example`, password: 'Bench-Password-1' }),
-  });
-  const resumed = await go(posted.headers.get('location')!);
-  const code = new URL(resumed.headers.get('location')!).searchParams.get('code');
-  if (!code) throw new Error(`no code: ${resumed.status}`);
-  const token = await go('oauth/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: app.clientId, client_secret: app.clientSecret }),
-  });
-  if (token.status !== 200) throw new Error(`token ${token.status}: ${await token.text()}`);
-  await token.arrayBuffer();
 }
 
 async function loginBench(app: { clientId: string; clientSecret: string }) {
@@ -106,7 +59,7 @@ async function loginBench(app: { clientId: string; clientSecret: string }) {
       while (Date.now() < end) {
         const t0 = performance.now();
         try {
-          await oneLogin(app, n++);
+          await oneLogin(BASE, app, `user${n++ % USERS}@bench.example`, 'Bench-Password-1');
           done++;
           latencies.push(performance.now() - t0);
         } catch (error) {
@@ -133,8 +86,8 @@ async function clientCredentialsBench() {
 const app = await seed();
 const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), '--no-node-snapshot', '--import', 'tsx', 'src/main.ts', 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 try {
-  await waitForServer();
-  await oneLogin(app, 0); // warm-up: provider instance, decoy hash, JIT
+  await waitForServer(BASE);
+  await oneLogin(BASE, app, 'user0@bench.example', 'Bench-Password-1'); // warm-up: provider instance, decoy hash, JIT
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${SECONDS} s per run`);
   const logins = await loginBench(app);
   console.log(`password logins (full code flow, concurrency ${CONCURRENCY}): ${logins.perSecond.toFixed(1)}/s, ${logins.done} ok, ${logins.failed} failed, p50 ${logins.p50?.toFixed(0)} ms, p99 ${logins.p99?.toFixed(0)} ms`);

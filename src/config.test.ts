@@ -16,6 +16,8 @@ describe('loadConfig', () => {
       bootstrapClient: null,
       maxProfileBytes: 10240,
       upstreamTimeoutMs: 10000,
+      actionsTimeoutMs: 20000,
+      actionsMemoryMb: 64,
     });
   });
 
@@ -39,6 +41,9 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ PORTRAIT_ACTIONS_TIMEOUT_MS: '5s' }, 'PORTRAIT_ACTIONS_TIMEOUT_MS'],
+    [{ PORTRAIT_ACTIONS_TIMEOUT_MS: '10' }, 'PORTRAIT_ACTIONS_TIMEOUT_MS'],
+    [{ PORTRAIT_ACTIONS_MEMORY_MB: '4096' }, 'PORTRAIT_ACTIONS_MEMORY_MB'],
     [{ PORTRAIT_ISSUER: 'not a url' }, 'PORTRAIT_ISSUER'],
     [{ PORTRAIT_ISSUER: 'ftp://x/' }, 'PORTRAIT_ISSUER'],
     [{ PORTRAIT_ISSUER: 'https://x/?a=b' }, 'PORTRAIT_ISSUER'],

@@ -39,6 +39,10 @@ export interface Config {
    * the variable is required in practice; a node whose key differs from the database's refuses to start.
    */
   secretsKey: Buffer | null;
+  /** Wall-clock budget of one trigger run, all its actions together (Auth0: 20 s). */
+  actionsTimeoutMs: number;
+  /** Memory limit of one Action's isolate, MB. */
+  actionsMemoryMb: number;
 }
 
 export class ConfigError extends Error {
@@ -163,5 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: integer(env, 'PORTRAIT_UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
     logLevel,
     secretsKey: secretsKeyFrom(env),
+    actionsTimeoutMs: integer(env, 'PORTRAIT_ACTIONS_TIMEOUT_MS', 20_000, 100, 120_000),
+    actionsMemoryMb: integer(env, 'PORTRAIT_ACTIONS_MEMORY_MB', 64, 8, 1024),
   };
 }

@@ -1,9 +1,12 @@
 // The long-lived parts of one Portrait process, built once from the configuration and shared by the routes.
 import type { ActionsService } from './actions/actions-service.ts';
+import type { ActionsLogger } from './actions/run-flow.ts';
 import { createActionsService } from './actions/create-actions-service.ts';
+import { SignInTriggers } from './actions/sign-in-triggers.ts';
 import { ClientsStore } from './clients/clients-store.ts';
 import type { Config } from './config.ts';
 import { ConnectionsStore } from './connections/connections-store.ts';
+import pino from 'pino';
 import { SigningKeys } from './keys/signing-keys.ts';
 import { SignIn } from './login/index.ts';
 import { AccessTokens, managementAudience, type ManagementAudience } from './management/access-tokens.ts';
@@ -42,7 +45,13 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function createServices(config: Config, options: { migrate?: boolean } = {}): Promise<Services> {
+export interface ServicesOptions {
+  migrate?: boolean;
+  /** Where the Actions engine and the triggers log (default: pino at the configured level); tests read it. */
+  actionsLogger?: ActionsLogger;
+}
+
+export async function createServices(config: Config, options: ServicesOptions = {}): Promise<Services> {
   const db = openDatabase(config.database);
   try {
     if (options.migrate !== false) await migrateToLatest(db, allMigrations);
@@ -53,7 +62,9 @@ export async function createServices(config: Config, options: { migrate?: boolea
   const keys = new SigningKeys(db);
   let actions: ActionsService;
   try {
-    actions = await createActionsService(db, config);
+    actions = await createActionsService(db, config, {
+      engine: { flowTimeoutMs: config.actionsTimeoutMs, memoryLimitMb: config.actionsMemoryMb, ...(options.actionsLogger ? { logger: options.actionsLogger } : {}) },
+    });
   } catch (error) {
     await db.close();
     throw error;
@@ -74,6 +85,8 @@ export async function createServices(config: Config, options: { migrate?: boolea
   const audience = managementAudience(config.issuer);
   const identities = new UserIdentities(db);
   const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience });
+  const actionsLogger = options.actionsLogger ?? pino({ level: config.logLevel, name: 'actions' });
+  wireActionsIntoSignIn({ signIn, users, connections, actions, audience, issuer: config.issuer, logger: actionsLogger });
   return {
     config,
     db,
@@ -96,4 +109,28 @@ export async function createServices(config: Config, options: { migrate?: boolea
       await db.close();
     },
   };
+}
+
+/**
+ * The Actions triggers in sign-in, registration and password changes. Sign-in exposes slots, the users domain a
+ * listener list; neither imports actions. A password changed through the Management API also lifts the user's
+ * brute-force blocks, as on Auth0.
+ */
+function wireActionsIntoSignIn(deps: {
+  signIn: SignIn; users: UsersStore; connections: ConnectionsStore; actions: ActionsService; audience: ManagementAudience; issuer: string; logger: ActionsLogger;
+}) {
+  const { signIn, users, connections, actions, audience, issuer, logger } = deps;
+  const triggers = new SignInTriggers({
+    actions,
+    users,
+    connectionByName: (name) => connections.getByName(name),
+    isManagementAudience: (aud) => audience.accepted.includes(aud),
+    tenantId: new URL(issuer).hostname,
+    logger,
+  });
+  signIn.postLoginHook = triggers.postLogin;
+  signIn.registrationHooks = triggers.registration;
+  signIn.credentialsExchangeHook = triggers.credentialsExchange;
+  users.passwordChanges.onPasswordChanged((change) => signIn.clearLoginBlocks(change.user.user_id));
+  users.passwordChanges.onPasswordChanged(triggers.passwordChanged);
 }

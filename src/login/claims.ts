@@ -28,6 +28,9 @@ const AUTH0_NAMESPACES = /^(https?:\/\/)?([^/]*\.)?(auth0\.com|webtask\.io|webta
 export interface PostLoginClaims {
   idToken: Record<string, unknown>;
   accessToken: Record<string, unknown>;
+  /** `api.accessToken.addScope/removeScope`: applied to the `scope` of the JWT access tokens of this grant. */
+  addedScopes?: string[];
+  removedScopes?: string[];
 }
 
 export type ClaimsUse = 'id_token' | 'userinfo' | 'access_token';

@@ -6,6 +6,8 @@ import type { ConnectionsStore } from '../connections/connections-store.ts';
 import { ApiError } from '../platform/errors.ts';
 import { allowedOrigins } from './client-metadata.ts';
 import { checkPasswordPolicy, describePasswordPolicy } from './password-policy.ts';
+import type { RegistrationHooks } from './action-hooks.ts';
+import { signUpWithActions } from './sign-up.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
@@ -17,7 +19,7 @@ function signupError(reply: FastifyReply, status: number, body: Record<string, u
 
 export async function dbconnectionsSignupRoutes(
   app: FastifyInstance,
-  deps: { clients: ClientsStore; connections: ConnectionsStore; users: LoginUsersPort },
+  deps: { clients: ClientsStore; connections: ConnectionsStore; users: LoginUsersPort; registration: () => RegistrationHooks },
 ): Promise<void> {
   const { clients, connections, users } = deps;
 
@@ -66,7 +68,16 @@ export async function dbconnectionsSignupRoutes(
     }
     const userMetadata = body.user_metadata && typeof body.user_metadata === 'object' && !Array.isArray(body.user_metadata) ? (body.user_metadata as Record<string, unknown>) : undefined;
     try {
-      const user = await users.create({ connection: connection.name, email, password, ...profile, ...(userMetadata ? { user_metadata: userMetadata } : {}) });
+      const input = { connection: connection.name, email, password, ...profile, ...(userMetadata ? { user_metadata: userMetadata } : {}) };
+      const result = await signUpWithActions(users, deps.registration(), input, { client, connection, request });
+      if (!result.ok) {
+        // Auth0's body when a pre-user-registration Action refuses the sign-up (§6.1, observed shape).
+        return signupError(reply, 400, {
+          name: 'InternalExtensibilityError', code: result.code, message: result.message, description: result.message,
+          friendly_message: result.userMessage ?? result.message,
+        });
+      }
+      const user = result.user;
       const id = user.user_id.replace(/^auth0\|/, '');
       return reply.header('cache-control', 'no-store').send({
         _id: id,

@@ -8,6 +8,7 @@ import type { SigningKeys } from '../keys/signing-keys.ts';
 import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
 import { Upstreams } from '../connections/upstream.ts';
+import { noCredentialsExchangeActions, noRegistrationActions, type CredentialsExchangeHook, type RegistrationHooks } from './action-hooks.ts';
 import { BruteForceGuard } from './brute-force.ts';
 import { CsrfTokens } from './csrf.ts';
 import { dbconnectionsSignupRoutes } from './dbconnections-signup.ts';
@@ -27,6 +28,9 @@ export { loginSettingsMigrations } from './login-settings.ts';
 export { oidcPayloadsMigrations } from './oidc-payloads.ts';
 export type { PostLoginEvent, PostLoginHook, PostLoginOutcome } from './post-login.ts';
 export type { PostLoginClaims } from './claims.ts';
+export type {
+  ActionRequest, CredentialsExchangeEvent, CredentialsExchangeHook, CredentialsExchangeOutcome, PreRegistrationOutcome, RegistrationEvent, RegistrationHooks,
+} from './action-hooks.ts';
 
 export interface SignInDeps {
   config: Config;
@@ -51,6 +55,10 @@ export class SignIn {
   readonly federated: FederatedSignIn;
   /** The Actions engine sets this (post-login trigger); until then logins carry no custom claims. */
   postLoginHook: PostLoginHook = noPostLoginActions;
+  /** pre-/post-user-registration on /dbconnections/signup and /u/signup; the Actions engine sets it. */
+  registrationHooks: RegistrationHooks = noRegistrationActions;
+  /** credentials-exchange on the client-credentials grant; the Actions engine sets it. */
+  credentialsExchangeHook: CredentialsExchangeHook = noCredentialsExchangeActions;
 
   constructor(readonly deps: SignInDeps) {
     this.settings = new LoginSettings(deps.db);
@@ -70,6 +78,7 @@ export class SignIn {
       bruteForce: this.bruteForce,
       managementAudience: deps.managementAudience,
       postLogin: () => this.postLoginHook,
+      credentialsExchange: () => this.credentialsExchangeHook,
     });
     this.federated = new FederatedSignIn({
       clients: deps.clients,
@@ -101,11 +110,14 @@ export class SignIn {
       settings: this.settings,
       csrf: new CsrfTokens(secrets.csrfKey),
       postLogin: () => this.postLoginHook,
+      registration: () => this.registrationHooks,
       loginStates: this.loginStates,
       federated: this.federated,
     });
     await app.register(federatedRoutes, { host: this.host, federated: this.federated, settings: this.settings, issuer: this.deps.config.issuer });
-    await app.register(dbconnectionsSignupRoutes, { clients: this.deps.clients, connections: this.deps.connections, users: this.deps.users });
+    await app.register(dbconnectionsSignupRoutes, {
+      clients: this.deps.clients, connections: this.deps.connections, users: this.deps.users, registration: () => this.registrationHooks,
+    });
   }
 
   /** Routes inside the guarded /api/v2 scope. */

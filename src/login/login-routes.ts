@@ -14,7 +14,9 @@ import { PAGE_HEADERS } from './pages/layout.ts';
 import { loginPage, messagePage, signupPage } from './pages/login-pages.ts';
 import { LOGIN_MESSAGES, passwordLogin } from './password-login.ts';
 import { checkPasswordPolicy, describePasswordPolicy, MAX_PASSWORD_LENGTH } from './password-policy.ts';
+import type { RegistrationHooks } from './action-hooks.ts';
 import type { LoginStates, PostLoginHook } from './post-login.ts';
+import { signUpWithActions } from './sign-up.ts';
 import type { ProviderHost } from './provider-host.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
@@ -27,6 +29,7 @@ export interface LoginRoutesDeps {
   settings: LoginSettings;
   csrf: CsrfTokens;
   postLogin: () => PostLoginHook;
+  registration: () => RegistrationHooks;
   loginStates: LoginStates;
   federated: FederatedSignIn;
 }
@@ -131,7 +134,12 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
     if (weak) return render(request, reply, tx, 'signup', 400, { email, error: `${weak}. ${describePasswordPolicy(connection)}` });
     let user;
     try {
-      user = await users.create({ connection: connection.name, email, password });
+      const requested = typeof tx.params.scope === 'string' ? tx.params.scope.split(' ').filter(Boolean) : [];
+      const result = await signUpWithActions(users, deps.registration(), { connection: connection.name, email, password }, {
+        client: tx.client, connection, request, transaction: { id: tx.uid, requested_scopes: requested },
+      });
+      if (!result.ok) return render(request, reply, tx, 'signup', 400, { email, error: result.userMessage ?? result.message });
+      user = result.user;
     } catch (error) {
       if (error instanceof ApiError && error.errorCode === 'user_exists') {
         return render(request, reply, tx, 'signup', 400, { email, error: 'The user already exists.' });

@@ -7,6 +7,7 @@ import type { Client } from '../clients/clients-store.ts';
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { Connection, ConnectionsStore } from '../connections/connections-store.ts';
 import { TTL } from './provider-factory.ts';
+import { firstLanguage, withoutSecrets } from './action-hooks.ts';
 import type { LoginStates, PostLoginEvent, PostLoginHook } from './post-login.ts';
 import type { LoginUser } from './users-port.ts';
 
@@ -66,8 +67,8 @@ function postLoginEvent(tx: LoginTransaction, user: LoginUser, connection: Conne
       method: request.method,
       hostname: request.hostname,
       user_agent: request.headers['user-agent'],
-      language: request.headers['accept-language']?.split(',')[0],
-      query: p,
+      language: firstLanguage(request.headers['accept-language']),
+      query: withoutSecrets(p),
     },
     transaction: {
       id: tx.uid,
@@ -78,7 +79,9 @@ function postLoginEvent(tx: LoginTransaction, user: LoginUser, connection: Conne
       state: str(p.state),
       login_hint: str(p.login_hint),
       ui_locales: (str(p.ui_locales) ?? '').split(' ').filter(Boolean),
+      locale: (str(p.ui_locales) ?? '').split(' ').filter(Boolean)[0] ?? firstLanguage(request.headers['accept-language']) ?? 'en',
     },
+    authentication: { methods: [{ name: 'pwd', timestamp: new Date().toISOString() }] },
     ...(str(p.audience) ? { resource_server: { identifier: str(p.audience)! } } : {}),
     stats: { logins_count: Number(user.logins_count ?? 0) },
   };

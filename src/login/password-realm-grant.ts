@@ -6,6 +6,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { DEFAULT_DATABASE_CONNECTION, type ConnectionsStore } from '../connections/connections-store.ts';
+import { firstLanguage } from './action-hooks.ts';
 import { PASSWORD_REALM_GRANT } from './client-metadata.ts';
 import { passwordLogin, type PasswordLoginDeps } from './password-login.ts';
 import type { LoginStates, PostLoginHook } from './post-login.ts';
@@ -16,6 +17,8 @@ export interface PasswordGrantDeps extends PasswordLoginDeps {
   connections: ConnectionsStore;
   loginStates: LoginStates;
   postLogin: () => PostLoginHook;
+  /** The app's client_metadata for `event.client.metadata`. */
+  clientMetadata: (clientId: string) => Promise<Record<string, string> | undefined>;
   resources: ReturnType<typeof resourceIndicatorsFeature>;
   findAccount: (ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }) => Promise<{ accountId: string; claims(use: string, scope: string): Promise<Record<string, unknown>> } | undefined>;
 }
@@ -64,10 +67,11 @@ export function registerPasswordGrants(provider: Provider, deps: PasswordGrantDe
 
     const outcome = await deps.postLogin()({
       user,
-      client: { client_id: client.clientId, name: client.clientName ?? client.clientId, metadata: {} },
+      client: { client_id: client.clientId, name: client.clientName ?? client.clientId, metadata: (await deps.clientMetadata(client.clientId)) ?? {} },
       connection: { id: connection.id, name: connection.name, strategy: connection.strategy, metadata: connection.metadata },
-      request: { ip: ctx.ip, method: ctx.method, hostname: ctx.hostname, user_agent: ctx.get('user-agent'), query: {} },
-      transaction: { id: grant.jti, protocol: 'oauth2-password', requested_scopes: requested, response_type: [], ui_locales: [] },
+      request: { ip: ctx.ip, method: ctx.method, hostname: ctx.hostname, user_agent: ctx.get('user-agent') || undefined, language: firstLanguage(ctx.get('accept-language')), query: {} },
+      transaction: { id: grant.jti, protocol: 'oauth2-password', requested_scopes: requested, response_type: [], ui_locales: [], locale: firstLanguage(ctx.get('accept-language')) ?? 'en' },
+      authentication: { methods: [{ name: 'pwd', timestamp: new Date().toISOString() }] },
       ...(resource ? { resource_server: { identifier: resource } } : {}),
       stats: { logins_count: Number(user.logins_count ?? 0) },
     });

@@ -21,14 +21,21 @@ export interface PostLoginEvent {
     state?: string;
     login_hint?: string;
     ui_locales: string[];
+    locale: string;
   };
+  /** The methods that proved who the user is in this transaction (Portrait: the password). */
+  authentication: { methods: Array<{ name: string; timestamp: string }> };
   resource_server?: { identifier: string };
   stats: { logins_count: number };
+  // `tenant` and `secrets` are the Actions engine's to add.
 }
 
 export type PostLoginOutcome = { denied: false; claims: PostLoginClaims } | { denied: true; reason: string };
 
-/** What the Actions engine provides. Without one, logins carry no custom claims. */
+/**
+ * What the Actions engine provides. Without one, logins carry no custom claims. The hook itself writes the
+ * actions' metadata changes before it answers, so the tokens minted afterwards see them.
+ */
 export type PostLoginHook = (event: PostLoginEvent) => Promise<PostLoginOutcome>;
 
 export const noPostLoginActions: PostLoginHook = async () => ({ denied: false, claims: { idToken: {}, accessToken: {} } });

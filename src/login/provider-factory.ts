@@ -16,6 +16,7 @@ import type { OidcPayloads } from './oidc-payloads.ts';
 import { logoutPage, messagePage } from './pages/login-pages.ts';
 import { legacyLogout } from './legacy-logout.ts';
 import { registerPasswordGrants } from './password-realm-grant.ts';
+import type { CredentialsExchangeHook } from './action-hooks.ts';
 import type { LoginStates, PostLoginHook } from './post-login.ts';
 import { resourceIndicatorsFeature } from './resource-servers.ts';
 import { auth0AccessTokenShape, extraTokenClaimsWith, findAccountWith, keepCustomClaims } from './token-claims.ts';
@@ -48,12 +49,14 @@ export interface ProviderDeps {
   tokens: AccessTokens;
   /** Read at each login, so the Actions engine can be plugged in after start-up. */
   postLogin: () => PostLoginHook;
+  credentialsExchange: () => CredentialsExchangeHook;
 }
 
 export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; cookieKeys: string[] }): Promise<Provider> {
   const { issuer, clients, users, payloads, loginStates, settings, managementAudience } = deps;
   const clientAdapter = new ClientAdapter(clients);
-  const claimsDeps = { users, loginStates, issuer, managementAudience: managementAudience.canonical };
+  const clientMetadata = async (clientId: string) => (await clients.get(clientId))?.client_metadata;
+  const claimsDeps = { users, loginStates, issuer, managementAudience: managementAudience.canonical, credentialsExchange: deps.credentialsExchange, clientMetadata };
   const findAccount = findAccountWith(claimsDeps);
   const resources = resourceIndicatorsFeature({ clients, managementAudience });
   const cookie = { httpOnly: true, sameSite: 'lax', signed: true, secure: issuer.startsWith('https:') };
@@ -144,7 +147,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
     return clients.verifySecret(this.clientId, presented);
   };
   keepCustomClaims(provider);
-  registerPasswordGrants(provider, { ...deps, resources, findAccount });
+  registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
   provider.use(auth0TokenErrors);
   provider.use(normalizeTokenRequest({ clients, managementAudience }));

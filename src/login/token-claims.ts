@@ -3,18 +3,53 @@
 // output to Auth0's: custom claims survive the provider's claim mask, and JWT access tokens look like Auth0's.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { CredentialsExchangeHook } from './action-hooks.ts';
+import { firstLanguage } from './action-hooks.ts';
 import { assembleClaims, STANDARD_CLAIMS, type ClaimsUse } from './claims.ts';
 import type { LoginStates } from './post-login.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
 /** Claims from assembleClaims that are not OIDC standard claims ride under this key past the provider's mask. */
 const CUSTOM = Symbol('portrait.customClaims');
+/** Actions' scope changes, left on the token by extraTokenClaims for the JWT customizer (same token object). */
+const SCOPE_CHANGES = Symbol('portrait.scopeChanges');
 
 export interface TokenClaimsDeps {
   users: LoginUsersPort;
   loginStates: LoginStates;
   issuer: string;
   managementAudience: string;
+  /** Read at each machine token, so the Actions engine can be plugged in after start-up. */
+  credentialsExchange?: () => CredentialsExchangeHook;
+  clientMetadata?: (clientId: string) => Promise<Record<string, string> | undefined>;
+}
+
+function tokenError(status: number, error: string, description: string): Error {
+  return Object.assign(new errors.CustomOIDCProviderError(error, description), { status, statusCode: status });
+}
+
+/**
+ * The credentials-exchange Actions for a machine token: their access-token claims, or an OAuth error at the token
+ * endpoint. Auth0's status for a deny is UNCONFIRMED (§6.1); Portrait answers 400 for the client's errors
+ * (invalid_scope, invalid_request), 500 for server_error, and 403 access_denied when an action fails.
+ */
+async function credentialsExchangeClaims(ctx: KoaContextWithOIDC, deps: TokenClaimsDeps, token: { clientId?: string; scope?: string; resourceServer?: { audience?: string } }) {
+  const hook = deps.credentialsExchange?.();
+  const audience = token.resourceServer?.audience;
+  if (!hook || !audience || !token.clientId) return undefined;
+  const client = ctx.oidc.client as { clientId: string; clientName?: string } | undefined;
+  const outcome = await hook({
+    client: { client_id: token.clientId, name: client?.clientName ?? token.clientId, metadata: (await deps.clientMetadata?.(token.clientId)) ?? {} },
+    request: { ip: ctx.ip, method: ctx.method, hostname: ctx.hostname, user_agent: ctx.get('user-agent') || undefined, language: firstLanguage(ctx.get('accept-language')), query: {} },
+    resource_server: { identifier: audience },
+    transaction: { requested_scopes: (token.scope ?? '').split(' ').filter(Boolean) },
+  }, { audienceIsManagementApi: audience === deps.managementAudience });
+  if (outcome.denied) {
+    const status = outcome.code === 'server_error' ? 500 : outcome.code === 'access_denied' ? 403 : 400;
+    throw tokenError(status, outcome.code, outcome.message);
+  }
+  return Object.keys(outcome.accessTokenClaims).length ? outcome.accessTokenClaims : undefined;
 }
 
 function grantIdOf(ctx: KoaContextWithOIDC | undefined, token: { grantId?: string } | undefined): string | undefined {
@@ -53,11 +88,17 @@ export function keepCustomClaims(provider: Provider): void {
   Object.defineProperty(provider, 'Claims', { value: ClaimsWithCustom, configurable: true });
 }
 
-/** Actions' access-token claims, for tokens issued to a user. */
+type IssuedToken = { kind?: string; clientId?: string; accountId?: string; grantId?: string; scope?: string; aud?: unknown; resourceServer?: { audience?: string }; [SCOPE_CHANGES]?: { added: string[]; removed: string[] } };
+
+/** Actions' access-token claims: post-login's for tokens issued to a user, credentials-exchange's for machines. */
 export function extraTokenClaimsWith(deps: TokenClaimsDeps) {
-  return async function extraTokenClaims(ctx: KoaContextWithOIDC, token: { accountId?: string; grantId?: string; scope?: string; aud?: unknown; resourceServer?: { audience?: string } }) {
+  return async function extraTokenClaims(ctx: KoaContextWithOIDC, token: IssuedToken) {
+    if (token.kind === 'ClientCredentials') return credentialsExchangeClaims(ctx, deps, token);
     if (!token.accountId) return undefined;
     const custom = await deps.loginStates.claimsFor(grantIdOf(ctx, token));
+    if (custom?.addedScopes?.length || custom?.removedScopes?.length) {
+      token[SCOPE_CHANGES] = { added: custom.addedScopes ?? [], removed: custom.removedScopes ?? [] };
+    }
     if (!custom || Object.keys(custom.accessToken).length === 0) return undefined;
     const user = await deps.users.get(token.accountId);
     if (!user) return undefined;
@@ -72,9 +113,17 @@ export function extraTokenClaimsWith(deps: TokenClaimsDeps) {
  */
 export function auth0AccessTokenShape(issuer: string) {
   const userinfoAudience = `${issuer}userinfo`;
-  return async function customizeJwt(_ctx: unknown, token: { kind: string; clientId: string; scope?: string }, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) {
+  return async function customizeJwt(_ctx: unknown, token: IssuedToken & { kind: string; clientId: string }, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) {
     const { payload } = jwt;
     jwt.header = { typ: 'JWT' };
+    const changes = token[SCOPE_CHANGES];
+    if (changes) {
+      // api.accessToken.addScope/removeScope of the login: the JWT's scope claim is what APIs read.
+      const scopes = new Set(String(payload.scope ?? '').split(' ').filter(Boolean));
+      for (const s of changes.added) scopes.add(s);
+      for (const s of changes.removed) scopes.delete(s);
+      payload.scope = scopes.size ? [...scopes].join(' ') : undefined;
+    }
     delete payload.client_id;
     payload.azp = token.clientId;
     if (token.kind === 'ClientCredentials') {

@@ -34,6 +34,8 @@ export interface NewLoginUser {
   nickname?: string;
   picture?: string;
   user_metadata?: Record<string, unknown>;
+  /** Only what a pre-user-registration Action sets; sign-up forms cannot send it. */
+  app_metadata?: Record<string, unknown>;
 }
 
 export interface LoginUsersPort {

@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { selectFields, withErrors } from '../management/schemas.ts';
 import { ApiError } from '../platform/errors.ts';
 import { auth0ValidationError } from './schema-errors.ts';
+import type { PasswordChange } from './password-changes.ts';
 import { assertMayPatch, requireFor, withoutIdpTokens } from './user-access.ts';
 import type { User } from './user-model.ts';
 import {
@@ -69,6 +70,12 @@ export async function usersRoutes(api: FastifyInstance, opts: { users: UsersStor
     const patch = request.body ?? {};
     await assertMayPatch(request, id, patch, () => users.get(id));
     const updated = await users.update(id, patch, { userContext: request.principal.kind === 'user' });
+    if (typeof patch.password === 'string') {
+      await users.passwordChanges.announce({
+        user: updated as unknown as PasswordChange['user'],
+        request: { ip: request.ip, method: request.method, hostname: request.hostname, user_agent: request.headers['user-agent'], language: request.headers['accept-language']?.split(',')[0] },
+      });
+    }
     return withoutIdpTokens(updated, request);
   });
 

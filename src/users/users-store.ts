@@ -9,6 +9,7 @@ import { toJsonColumn } from '../platform/db/json.ts';
 import { ApiError } from '../platform/errors.ts';
 import { placeholderConnection, assertRootAttributesEditable } from './connection-kinds.ts';
 import { jsonTextBytes, mergedMetadata } from './metadata-merge.ts';
+import { PasswordChanges } from './password-changes.ts';
 import { compileSearch, type SearchRequest } from './search/search-query.ts';
 import { federatedUserRow } from './federated-users.ts';
 import type { NewFederatedUser, NewUser, StoredPasswordHash, User, UserPatch, UsersTable, UsersTables } from './user-model.ts';
@@ -68,6 +69,8 @@ export function isUniqueViolation(error: unknown): boolean {
 const userExists = (): ApiError => new ApiError('user_exists', 'The user already exists.');
 
 export class UsersStore {
+  /** PATCH /users/{id} with a new password announces it here (sign-in's blocks, post-change-password). */
+  readonly passwordChanges = new PasswordChanges();
   private readonly db: Kysely<UsersTables>;
   private readonly dialect: Dialect;
   private readonly resolvePicture: ResolvePicture;

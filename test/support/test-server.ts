@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { ActionsLogger } from '../../src/actions/run-flow.ts';
 import { buildApp } from '../../src/app.ts';
 import { bootstrapTenant } from '../../src/bootstrap.ts';
 import { loadConfig, type Config, type Env } from '../../src/config.ts';
@@ -36,7 +37,7 @@ function testCertificate(): TestCertificate {
  * Starts a server. `tls: true` serves https with the run's self-signed certificate, which the workers trust:
  * use it with the official auth0 SDK, which always speaks https.
  */
-export async function startTestServer(options: { dialect?: TestDialect; env?: Env; tls?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dialect?: TestDialect; env?: Env; tls?: boolean; actionsLogger?: ActionsLogger } = {}): Promise<TestServer> {
   const database = await createTestDatabase(options.dialect ?? 'sqlite');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-data-'));
   // Pick the port first so that the issuer (which must name it) is known before the app is built.
@@ -57,7 +58,7 @@ export async function startTestServer(options: { dialect?: TestDialect; env?: En
     ...options.env,
   };
   const config = { ...loadConfig(env), database: database.config };
-  const services = await createServices(config);
+  const services = await createServices(config, { actionsLogger: options.actionsLogger });
   await bootstrapTenant(services);
   const app = await buildApp(services, { logger: false });
   await app.listen({ port, host: '127.0.0.1' });
