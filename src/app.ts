@@ -13,7 +13,6 @@ import { registerOpenApi } from './management/openapi.ts';
 import { avatarRoutes } from './pictures/avatar-routes.ts';
 import { pictureServingRoutes } from './pictures/picture-serving-routes.ts';
 import { pictureUploadRoutes } from './pictures/picture-upload-routes.ts';
-import { PictureUploadService } from './pictures/picture-upload-service.ts';
 import { tenantSettingsRoutes } from './tenant/tenant-settings-routes.ts';
 import { frameworkErrors, installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
@@ -69,15 +68,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(usersRoutes, { users: services.users });
       await api.register(actionsRoutes, { actions: services.actions });
       await api.register(tenantSettingsRoutes, { tenantSettings: services.tenantSettings });
-      const pictures = new PictureUploadService({
-        blobs: services.blobs,
-        uploads: services.pictureUploads,
-        users: services.users,
-        issuer: config.issuer,
-        limits: { maxBytes: config.maxUploadBytes, maxPixels: config.maxUploadPixels },
-      });
       await api.register(pictureUploadRoutes, {
-        service: pictures,
+        service: services.pictures,
         users: services.users,
         maxUploadBytes: config.maxUploadBytes,
       });

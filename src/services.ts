@@ -16,10 +16,12 @@ import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
 import { GravatarProxy } from './pictures/gravatar-proxy.ts';
+import { PictureUploadService } from './pictures/picture-upload-service.ts';
 import { PictureUploadsStore } from './pictures/picture-uploads-store.ts';
 import { makeDefaultPictureResolver } from './pictures/default-picture-resolver.ts';
 import { TenantSettingsStore } from './tenant/tenant-settings-store.ts';
 import { UserIdentities } from './users/identities.ts';
+import type { User } from './users/index.ts';
 import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
@@ -37,7 +39,8 @@ export interface Services {
   managementAudience: ManagementAudience;
   tenantSettings: TenantSettingsStore;
   gravatarProxy: GravatarProxy;
-  pictureUploads: PictureUploadsStore;
+  /** Picture uploads: processing, storage, and the user's picture pointing at them. */
+  pictures: PictureUploadService<User>;
   /** The Authentication API (oidc-provider), hosted login pages and brute-force protection. */
   signIn: SignIn;
   /** Actions: the engine, the store, and `runTrigger`/`loadBoundActions` for the login flow. */
@@ -87,10 +90,19 @@ export async function createServices(config: Config, options: ServicesOptions = 
   const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience });
   const actionsLogger = options.actionsLogger ?? pino({ level: config.logLevel, name: 'actions' });
   wireActionsIntoSignIn({ signIn, users, connections, actions, audience, issuer: config.issuer, logger: actionsLogger });
+  const blobs = createBlobStore(config.blobStore);
+  const pictures = new PictureUploadService({
+    blobs,
+    uploads: new PictureUploadsStore(db),
+    users,
+    issuer: config.issuer,
+    limits: { maxBytes: config.maxUploadBytes, maxPixels: config.maxUploadPixels },
+  });
+  users.deletions.on(({ userId }) => pictures.forgetUser(userId));
   return {
     config,
     db,
-    blobs: createBlobStore(config.blobStore),
+    blobs,
     keys,
     tokens,
     clients,
@@ -102,7 +114,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     actions,
     tenantSettings,
     gravatarProxy: new GravatarProxy({ baseUrl: config.gravatarBaseUrl }),
-    pictureUploads: new PictureUploadsStore(db),
+    pictures,
     close: async () => {
       signIn.close();
       actions.engine.close();
@@ -131,6 +143,6 @@ function wireActionsIntoSignIn(deps: {
   signIn.postLoginHook = triggers.postLogin;
   signIn.registrationHooks = triggers.registration;
   signIn.credentialsExchangeHook = triggers.credentialsExchange;
-  users.passwordChanges.onPasswordChanged((change) => signIn.clearLoginBlocks(change.user.user_id));
-  users.passwordChanges.onPasswordChanged(triggers.passwordChanged);
+  users.passwordChanges.on((change) => signIn.clearLoginBlocks(change.user.user_id));
+  users.passwordChanges.on(triggers.passwordChanged);
 }

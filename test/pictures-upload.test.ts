@@ -65,6 +65,17 @@ describe.each(dialects)('picture uploads on %s', (dialect) => {
     await fetch(pictureUrl(user.user_id), { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
   });
 
+  it('deleting the user releases their picture: the objects go, the URL stops answering', async () => {
+    const user = await newUser();
+    const before = storedObjects(blobRoot).length;
+    const uploaded = await (await putRaw(user.user_id, fixtures.gpsJpeg)).json();
+    expect(storedObjects(blobRoot).length).toBe(before + 8);
+    expect((await fetch(uploaded.picture)).status).toBe(200);
+    await management.users.delete(user.user_id);
+    expect(storedObjects(blobRoot).length).toBe(before);
+    expect((await fetch(uploaded.picture)).status).toBe(404);
+  });
+
   it('accepts multipart with a crop box, and a PNG named .jpg; replacing deletes the previous objects', async () => {
     const user = await newUser();
     const before = storedObjects(blobRoot).length;

@@ -4,7 +4,7 @@
 import type {
   CredentialsExchangeHook, PostLoginEvent, PostLoginHook, PostLoginOutcome, RegistrationEvent, RegistrationHooks,
 } from '../login/index.ts';
-import type { PasswordChange } from '../users/password-changes.ts';
+import type { PasswordChange } from '../users/user-events.ts';
 import type { ActionsService } from './actions-service.ts';
 import type { ActionsLogger } from './run-flow.ts';
 import type { FlowResult, MetadataPatch, TriggerId } from './types.ts';

@@ -98,6 +98,11 @@ export class PictureUploadService<U extends PictureOwner> {
     return updated;
   }
 
+  /** A deleted user's uploads: their rows go, and the objects no other user references. */
+  async forgetUser(userId: string): Promise<void> {
+    await this.releaseUpTo(userId, null);
+  }
+
   /**
    * The `picture` root attribute where the users domain lets it be set (database and passwordless users,
    * providers not syncing at each login); otherwise `user_metadata.picture`, the seed's recipe for users whose

@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { selectFields, withErrors } from '../management/schemas.ts';
 import { ApiError } from '../platform/errors.ts';
 import { auth0ValidationError } from './schema-errors.ts';
-import type { PasswordChange } from './password-changes.ts';
+import type { PasswordChange } from './user-events.ts';
 import { assertMayPatch, requireFor, withoutIdpTokens } from './user-access.ts';
 import type { User } from './user-model.ts';
 import {

@@ -9,7 +9,8 @@ import { toJsonColumn } from '../platform/db/json.ts';
 import { ApiError } from '../platform/errors.ts';
 import { placeholderConnection, assertRootAttributesEditable } from './connection-kinds.ts';
 import { jsonTextBytes, mergedMetadata } from './metadata-merge.ts';
-import { PasswordChanges } from './password-changes.ts';
+import { Listeners } from '../platform/listeners.ts';
+import type { PasswordChange, UserDeletion } from './user-events.ts';
 import { compileSearch, type SearchRequest } from './search/search-query.ts';
 import { federatedUserRow } from './federated-users.ts';
 import type { NewFederatedUser, NewUser, StoredPasswordHash, User, UserPatch, UsersTable, UsersTables } from './user-model.ts';
@@ -70,7 +71,8 @@ const userExists = (): ApiError => new ApiError('user_exists', 'The user already
 
 export class UsersStore {
   /** PATCH /users/{id} with a new password announces it here (sign-in's blocks, post-change-password). */
-  readonly passwordChanges = new PasswordChanges();
+  readonly passwordChanges = new Listeners<PasswordChange>('password-change');
+  readonly deletions = new Listeners<UserDeletion>('user-deletion');
   private readonly db: Kysely<UsersTables>;
   private readonly dialect: Dialect;
   private readonly resolvePicture: ResolvePicture;
@@ -213,7 +215,9 @@ export class UsersStore {
 
   async delete(userId: string): Promise<boolean> {
     const result = await this.db.deleteFrom('users').where('user_id', '=', userId).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    const deleted = result.numDeletedRows > 0n;
+    if (deleted) await this.deletions.announce({ userId });
+    return deleted;
   }
 
   private async exists(userId: string): Promise<boolean> {
