@@ -1,14 +1,16 @@
 // Builds the HTTP server from the domains' route plugins: the one place that wires them together.
 import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
 import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
+import { usersRoutes } from './users/users-routes.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
+import { errorBody } from './platform/errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
 import { ajvOptions } from './platform/validation.ts';
 import type { Services } from './services.ts';
@@ -25,6 +27,13 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     trustProxy: false,
     return503OnClosing: true,
     ajv: ajvOptions,
+    // User ids run to 300 characters (`auth0|` + 255); fastify's default cap on a path parameter is 100.
+    routerOptions: { maxParamLength: 1024 },
+    // Malformed percent-encoding or an over-long parameter: still Auth0's error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      void (reply as FastifyReply).status(status).send(errorBody(status, status === 414 ? 'The URI is too long.' : 'The URI is malformed.', 'invalid_uri'));
+    },
   };
   if (config.tls) serverOptions.https = { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
@@ -55,6 +64,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(connectionsRoutes, { connections: services.connections });
       await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
+      await api.register(usersRoutes, { users: services.users });
     },
     { prefix: '/api/v2' },
   );

@@ -3,7 +3,8 @@ import { clientsMigrations } from './clients/clients-store.ts';
 import { connectionsMigrations } from './connections/connections-store.ts';
 import { keysMigrations } from './keys/signing-keys.ts';
 import type { DomainMigration } from './platform/db/migrations.ts';
+import { usersMigrations } from './users/users-migrations.ts';
 
-export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations].sort((a, b) =>
+export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
+import { UsersStore } from './users/users-store.ts';
 
 export interface Services {
   config: Config;
@@ -19,6 +20,7 @@ export interface Services {
   tokens: AccessTokens;
   clients: ClientsStore;
   connections: ConnectionsStore;
+  users: UsersStore;
   managementAudience: ManagementAudience;
   close(): Promise<void>;
 }
@@ -32,6 +34,7 @@ export async function createServices(config: Config, options: { migrate?: boolea
     throw error;
   }
   const keys = new SigningKeys(db);
+  const connections = new ConnectionsStore(db);
   return {
     config,
     db,
@@ -39,7 +42,8 @@ export async function createServices(config: Config, options: { migrate?: boolea
     keys,
     tokens: new AccessTokens(keys, config.issuer),
     clients: new ClientsStore(db),
-    connections: new ConnectionsStore(db),
+    connections,
+    users: new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes }),
     managementAudience: managementAudience(config.issuer),
     close: () => db.close(),
   };
