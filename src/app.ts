@@ -7,6 +7,7 @@ import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
 import { usersRoutes } from './users/users-routes.ts';
+import { downloadRoute, importRoute, jobsRoutes } from './jobs/index.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
 import { installErrorHandling } from './platform/http-errors.ts';
@@ -65,9 +66,19 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
       await api.register(usersRoutes, { users: services.users });
+      const { jobs, connections } = services;
+      await api.register(jobsRoutes, { jobs, connections, issuer: config.issuer, exportPasswordHashes: config.jobs.exportPasswordHashes });
+      // Its own scope: multipart and the large body limit apply to the users-file upload only.
+      await api.register(importRoute, { jobs, connections, maxImportBytes: config.jobs.maxImportBytes });
     },
     { prefix: '/api/v2' },
   );
+
+  await app.register(downloadRoute, { jobs: services.jobs });
+  // This node's job runner lives as long as the server: it starts with it and stops (after the current batch)
+  // before the database is closed.
+  app.addHook('onReady', async () => services.jobs.runner.start(app.log));
+  app.addHook('onClose', async () => services.jobs.runner.stop());
 
   return app;
 }

@@ -25,6 +25,21 @@ export interface Config {
   /** Serialized size limit of one user profile in bytes (Auth0 enforces 10 KB). */
   maxProfileBytes: number;
   logLevel: string;
+  jobs: JobsConfig;
+}
+
+/** Bulk import/export jobs (src/jobs/). */
+export interface JobsConfig {
+  /** Jobs this node runs at once; 0 = this node runs none (it still accepts and reports them). */
+  maxConcurrent: number;
+  /** Largest users file accepted by POST /api/v2/jobs/users-imports (Auth0: 512000 bytes). */
+  maxImportBytes: number;
+  /** How long a node's claim on a running job lasts without renewal before another node may take it over. */
+  leaseSeconds: number;
+  /** Users written per transaction (the unit a crashed import resumes from). */
+  importBatchSize: number;
+  /** Whether export jobs requested through the API may include password hashes (the command line always may). */
+  exportPasswordHashes: boolean;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +116,24 @@ function bootstrapClientFrom(env: Env): Config['bootstrapClient'] {
   return { id, secret };
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+function jobsFrom(env: Env): JobsConfig {
+  return {
+    maxConcurrent: integer(env, 'PORTRAIT_MAX_CONCURRENT_JOBS', 2, 0, 64),
+    maxImportBytes: integer(env, 'PORTRAIT_MAX_IMPORT_BYTES', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+    leaseSeconds: integer(env, 'PORTRAIT_JOB_LEASE_SECONDS', 30, 2, 3600),
+    importBatchSize: integer(env, 'PORTRAIT_IMPORT_BATCH_SIZE', 1000, 1, 10_000),
+    exportPasswordHashes: boolean(env, 'PORTRAIT_EXPORT_PASSWORD_HASHES', false),
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -120,5 +153,6 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapClient: bootstrapClientFrom(env),
     maxProfileBytes: integer(env, 'PORTRAIT_MAX_PROFILE_BYTES', 10 * 1024, 1024, 1024 * 1024),
     logLevel,
+    jobs: jobsFrom(env),
   };
 }

@@ -4,7 +4,8 @@ import { connectionsMigrations } from './connections/connections-store.ts';
 import { keysMigrations } from './keys/signing-keys.ts';
 import type { DomainMigration } from './platform/db/migrations.ts';
 import { usersMigrations } from './users/users-migrations.ts';
+import { jobsMigrations } from './jobs/jobs-migrations.ts';
 
-export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations].sort((a, b) =>
+export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations, ...jobsMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

@@ -10,6 +10,8 @@ import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
 import { UsersStore } from './users/users-store.ts';
+import { UsersBulk } from './users/bulk.ts';
+import { createJobsService, type JobsService } from './jobs/jobs-service.ts';
 
 export interface Services {
   config: Config;
@@ -21,6 +23,8 @@ export interface Services {
   clients: ClientsStore;
   connections: ConnectionsStore;
   users: UsersStore;
+  /** Bulk import/export jobs and this node's job runner (started by buildApp, stopped when the app closes). */
+  jobs: JobsService;
   managementAudience: ManagementAudience;
   close(): Promise<void>;
 }
@@ -35,6 +39,7 @@ export async function createServices(config: Config, options: { migrate?: boolea
   }
   const keys = new SigningKeys(db);
   const connections = new ConnectionsStore(db);
+  const usersDeps = { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes };
   return {
     config,
     db,
@@ -43,7 +48,8 @@ export async function createServices(config: Config, options: { migrate?: boolea
     tokens: new AccessTokens(keys, config.issuer),
     clients: new ClientsStore(db),
     connections,
-    users: new UsersStore(db, { connections, issuer: config.issuer, maxProfileBytes: config.maxProfileBytes }),
+    users: new UsersStore(db, usersDeps),
+    jobs: createJobsService(config, db, connections, new UsersBulk(db, usersDeps)),
     managementAudience: managementAudience(config.issuer),
     close: () => db.close(),
   };

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   inexistent_connection: 404,
   inexistent_client: 404,
   inexistent_client_grant: 404,
+  inexistent_job: 404,
   not_found: 404,
   method_not_allowed: 405,
   user_exists: 409,

@@ -8,3 +8,4 @@ export type { SearchRequest } from './search/search-query.ts';
 export type {
   Identity, Metadata, NewFederatedUser, NewUser, StoredPasswordHash, User, UserPatch,
 } from './user-model.ts';
+export { UsersBulk, type BulkImportResult, type BulkImportUser, type ExportedUser } from './bulk.ts';
