@@ -22,6 +22,11 @@ export interface ExportParams {
 
 export type JobRow = JobsTable;
 
+export interface JobLock {
+  nodeId: string;
+  leaseMs: number;
+}
+
 /** Another node took the job over (this node's lease ran out): stop without writing anything more. */
 export class LeaseLostError extends Error {
   constructor(jobId: string) {
@@ -44,29 +49,31 @@ export class JobsStore {
     return this.db.transaction().execute(work);
   }
 
+  /** `lock`: created already claimed by that node (the command line runs its own job; no runner may take it). */
   async createImport(input: {
     connectionId: string; connectionName: string; externalId?: string; params: ImportParams; fileKey: string; fileBytes: number; total: number;
-  }): Promise<JobRow> {
-    return this.insert({
+  }, lock?: JobLock): Promise<JobRow> {
+    return this.insert(lock, {
       id: newJobId(), type: 'users_import', connection_id: input.connectionId, connection_name: input.connectionName,
       external_id: input.externalId ?? null, params: JSON.stringify(input.params), file_key: input.fileKey, file_bytes: input.fileBytes,
       total: input.total, download_secret: null,
     });
   }
 
-  async createExport(input: { connectionId?: string; connectionName?: string; params: ExportParams }): Promise<JobRow> {
-    return this.insert({
+  async createExport(input: { connectionId?: string; connectionName?: string; params: ExportParams }, lock?: JobLock): Promise<JobRow> {
+    return this.insert(lock, {
       id: newJobId(), type: 'users_export', connection_id: input.connectionId ?? null, connection_name: input.connectionName ?? null,
       external_id: null, params: JSON.stringify(input.params), file_key: null, file_bytes: null, total: 0,
       download_secret: randomBytes(32).toString('base64url'),
     });
   }
 
-  private async insert(values: Pick<JobRow, 'id' | 'type' | 'connection_id' | 'connection_name' | 'external_id' | 'params' | 'file_key' | 'file_bytes' | 'total' | 'download_secret'>): Promise<JobRow> {
+  private async insert(lock: JobLock | undefined, values: Pick<JobRow, 'id' | 'type' | 'connection_id' | 'connection_name' | 'external_id' | 'params' | 'file_key' | 'file_bytes' | 'total' | 'download_secret'>): Promise<JobRow> {
     const now = new Date().toISOString();
     const row: JobRow = {
-      ...values, status: 'pending', processed_offset: 0, inserted: 0, updated: 0, failed: 0, status_details: null,
-      locked_by: null, locked_until: null, attempts: 0, created_at: now, started_at: null, finished_at: null, updated_at: now,
+      ...values, status: lock ? 'processing' : 'pending', processed_offset: 0, inserted: 0, updated: 0, failed: 0, status_details: null,
+      locked_by: lock?.nodeId ?? null, locked_until: lock ? Date.now() + lock.leaseMs : null, attempts: lock ? 1 : 0,
+      created_at: now, started_at: lock ? now : null, finished_at: null, updated_at: now,
     };
     await this.db.insertInto('jobs').values(row).execute();
     return row;

@@ -36,6 +36,7 @@ export async function runExport(job: JobRow, ctx: JobContext): Promise<JobOutcom
       written += page.length;
       after = page[page.length - 1].user.user_id;
       yield Buffer.from(text);
+      ctx.onProgress?.({ ...job, processed_offset: written });
     }
   }
 

@@ -119,6 +119,13 @@ export class UsersBulk {
     return rows.map((row) => ({ user: userFromRow(row, this.resolvePicture), passwordHash: passwordHashFromRow(row) }));
   }
 
+  /** How many users an export of `filter` will see (the command line's progress bar). */
+  async count(filter: { connection?: string } = {}): Promise<number> {
+    let query = this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (filter.connection !== undefined) query = query.where('connection', '=', filter.connection);
+    return Number((await query.executeTakeFirstOrThrow()).n);
+  }
+
   /** The users store's rules that the file schema does not cover, as per-user issues. */
   private check(user: BulkImportUser, connection: Connection): ValidationIssue[] {
     const out: ValidationIssue[] = [];
