@@ -74,6 +74,7 @@ async function importPhase(file: string, database: string, upsert: boolean): Pro
     let total = 0;
     for await (const r of parseUsersFile(await files.read(key), { syntaxOnly: true })) { void r; total++; }
     const uploadSeconds = (performance.now() - t0) / 1000;
+    const rssUploadMb = process.resourceUsage().maxRSS / 1024;
 
     const created = await store.createImport({ connectionId: connection.id, connectionName: connection.name, fileKey: key, fileBytes: bytes, total, params: { upsert, send_completion_email: false } });
     const job = (await store.claim(runner.nodeId, deps.leaseMs, new Set()))!;
@@ -87,7 +88,7 @@ async function importPhase(file: string, database: string, upsert: boolean): Pro
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const done = (await store.get(job.id))!;
     console.log(JSON.stringify({
-      rssBeforeMb, rssUploadMb: process.resourceUsage().maxRSS / 1024 - 0, total, bytes, uploadSeconds, importSeconds, cpuSeconds, usersPerSecond: total / importSeconds, peakRssMb: process.resourceUsage().maxRSS / 1024,
+      rssBeforeMb, rssUploadMb, total, bytes, uploadSeconds, importSeconds, cpuSeconds, usersPerSecond: total / importSeconds, peakRssMb: process.resourceUsage().maxRSS / 1024,
       status: done.status, inserted: done.inserted, updated: done.updated, failed: done.failed,
     }));
   } finally {
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
       ...(args.includes('--upsert') ? ['--upsert'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (child.status !== 0) throw new Error(`import child failed (${child.status})`);
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
-    console.log(`store + syntax check (what the upload does): ${r.uploadSeconds.toFixed(1)} s`);
+    console.log(`process after start-up: RSS ${r.rssBeforeMb.toFixed(0)} MB; store + syntax check (what the upload does): ${r.uploadSeconds.toFixed(1)} s, peak RSS ${r.rssUploadMb.toFixed(0)} MB`);
     console.log(`import job: ${r.status}, inserted ${r.inserted}, updated ${r.updated}, failed ${r.failed} of ${r.total} in ${r.importSeconds.toFixed(1)} s = ` +
       `${Math.round(r.usersPerSecond).toLocaleString('en')} users/s (CPU ${r.cpuSeconds.toFixed(1)} s); peak RSS ${r.peakRssMb.toFixed(0)} MB`);
   } finally {

@@ -129,7 +129,7 @@ function jobsFrom(env: Env): JobsConfig {
     maxConcurrent: integer(env, 'PORTRAIT_MAX_CONCURRENT_JOBS', 2, 0, 64),
     maxImportBytes: integer(env, 'PORTRAIT_MAX_IMPORT_BYTES', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
     leaseSeconds: integer(env, 'PORTRAIT_JOB_LEASE_SECONDS', 30, 2, 3600),
-    importBatchSize: integer(env, 'PORTRAIT_IMPORT_BATCH_SIZE', 1000, 1, 10_000),
+    importBatchSize: integer(env, 'PORTRAIT_IMPORT_BATCH_SIZE', 10_000, 1, 50_000),
     exportPasswordHashes: boolean(env, 'PORTRAIT_EXPORT_PASSWORD_HASHES', false),
   };
 }
