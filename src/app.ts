@@ -1,8 +1,8 @@
 // Builds the HTTP server from the domains' route plugins: the one place that wires them together.
 import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { registerClientCredentialsGrant } from './management/token-endpoint.ts';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { actionsRoutes } from './actions/actions-routes.ts';
 import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
@@ -10,10 +10,9 @@ import { usersRoutes } from './users/users-routes.ts';
 import { downloadRoute, importRoute, jobsRoutes } from './jobs/index.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
-import { installErrorHandling } from './platform/http-errors.ts';
-import { errorBody } from './platform/errors.ts';
+import { frameworkErrors, installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
-import { ajvOptions } from './platform/validation.ts';
+import { installJsonParser, schemaController } from './platform/validation.ts';
 import type { Services } from './services.ts';
 
 /** Auth0's Management API caps every payload at 1 MB. */
@@ -27,19 +26,16 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: false,
     return503OnClosing: true,
-    ajv: ajvOptions,
-    // User ids run to 300 characters (`auth0|` + 255); fastify's default cap on a path parameter is 100.
-    routerOptions: { maxParamLength: 1024 },
-    // Malformed percent-encoding or an over-long parameter: still Auth0's error shape.
-    frameworkErrors: (error, _request, reply) => {
-      const status = error.statusCode ?? 400;
-      void (reply as FastifyReply).status(status).send(errorBody(status, status === 414 ? 'The URI is too long.' : 'The URI is malformed.', 'invalid_uri'));
-    },
+    schemaController,
+    // Auth0 user ids (provider|id) can be long; fastify's default of 100 characters would answer 414.
+    maxParamLength: 1024,
+    frameworkErrors,
   };
   if (config.tls) serverOptions.https = { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
 
   installErrorHandling(app);
+  installJsonParser(app);
   await app.register(formbody, { bodyLimit: MAX_BODY_BYTES });
   await registerOpenApi(app, config.issuer);
 
@@ -52,12 +48,9 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     }
   });
 
-  app.get('/.well-known/jwks.json', async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return services.keys.jwks();
-  });
-
-  registerClientCredentialsGrant(app, services);
+  // The Authentication API (/authorize, /oauth/token, /.well-known/*, /userinfo, logout) is oidc-provider's;
+  // the hosted login pages and /dbconnections/signup are fastify routes of the sign-in domain.
+  await services.signIn.registerRoutes(app);
 
   await app.register(
     async (api) => {
@@ -65,7 +58,9 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(connectionsRoutes, { connections: services.connections });
       await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
+      await services.signIn.registerManagementRoutes(api);
       await api.register(usersRoutes, { users: services.users });
+      await api.register(actionsRoutes, { actions: services.actions });
       const { jobs, connections } = services;
       await api.register(jobsRoutes, { jobs, connections, issuer: config.issuer, exportPasswordHashes: config.jobs.exportPasswordHashes });
       // Its own scope: multipart and the large body limit apply to the users-file upload only.

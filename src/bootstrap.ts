@@ -3,6 +3,7 @@
 // Safe to run on every start and on many nodes at once.
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BOOTSTRAP_METADATA_KEY, isBootstrapClient } from './clients/client-rules.ts';
 import type { ClientsStore } from './clients/clients-store.ts';
 import type { Config } from './config.ts';
 import type { ConnectionsStore } from './connections/connections-store.ts';
@@ -17,7 +18,6 @@ export interface BootstrapResult {
   adminClientFile: string | null;
 }
 
-const BOOTSTRAP_MARK = 'portrait_bootstrap';
 
 export async function bootstrapTenant(deps: {
   config: Config;
@@ -35,7 +35,7 @@ export async function bootstrapTenant(deps: {
   let generatedSecret: string | null = null;
   const existing = wanted
     ? await clients.get(wanted.id)
-    : (await clients.list()).find((c) => c.client_metadata[BOOTSTRAP_MARK] === 'true');
+    : (await clients.list()).find((c) => isBootstrapClient(c));
 
   if (existing) {
     clientId = existing.client_id;
@@ -49,7 +49,7 @@ export async function bootstrapTenant(deps: {
       app_type: 'non_interactive',
       grant_types: ['client_credentials'],
       token_endpoint_auth_method: 'client_secret_post',
-      client_metadata: { [BOOTSTRAP_MARK]: 'true' },
+      client_metadata: { [BOOTSTRAP_METADATA_KEY]: 'true' },
     });
     clientId = created.client.client_id;
     if (!wanted) generatedSecret = created.secret;

@@ -25,6 +25,12 @@ export interface Config {
   /** Serialized size limit of one user profile in bytes (Auth0 enforces 10 KB). */
   maxProfileBytes: number;
   logLevel: string;
+  /**
+   * AES-256 key for Action secrets at rest (PORTRAIT_SECRETS_KEY, base64 of 32 bytes). null: the key is generated
+   * once into DATA_DIR/secrets.key (mode 0600). Every node of a PostgreSQL cluster must share one key, so there
+   * the variable is required in practice; a node whose key differs from the database's refuses to start.
+   */
+  secretsKey: Buffer | null;
   jobs: JobsConfig;
 }
 
@@ -134,6 +140,16 @@ function jobsFrom(env: Env): JobsConfig {
   };
 }
 
+function secretsKeyFrom(env: Env): Buffer | null {
+  const raw = env.PORTRAIT_SECRETS_KEY;
+  if (!raw) return null;
+  const trimmed = raw.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new ConfigError('PORTRAIT_SECRETS_KEY', 'expected base64 (e.g. the output of `openssl rand -base64 32`)');
+  const key = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (key.length !== 32) throw new ConfigError('PORTRAIT_SECRETS_KEY', `expected 32 bytes of base64 (e.g. \`openssl rand -base64 32\`), got ${key.length} bytes`);
+  return key;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -153,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapClient: bootstrapClientFrom(env),
     maxProfileBytes: integer(env, 'PORTRAIT_MAX_PROFILE_BYTES', 10 * 1024, 1024, 1024 * 1024),
     logLevel,
+    secretsKey: secretsKeyFrom(env),
     jobs: jobsFrom(env),
   };
 }

@@ -1,11 +1,14 @@
 // Every domain's migrations, in the one order they run. A domain adds its list here when it adds tables.
+import { actionsMigrations } from './actions/actions-tables.ts';
 import { clientsMigrations } from './clients/clients-store.ts';
 import { connectionsMigrations } from './connections/connections-store.ts';
 import { keysMigrations } from './keys/signing-keys.ts';
+import { bruteForceMigrations, loginSettingsMigrations, oidcPayloadsMigrations } from './login/index.ts';
 import type { DomainMigration } from './platform/db/migrations.ts';
 import { usersMigrations } from './users/users-migrations.ts';
 import { jobsMigrations } from './jobs/jobs-migrations.ts';
 
-export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations, ...jobsMigrations].sort((a, b) =>
+export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
+  ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations, ...jobsMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

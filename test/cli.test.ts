@@ -74,7 +74,7 @@ describe('portrait command line', () => {
 
     // A request whose body is still arriving when the signal comes.
     const answer = new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/oauth/token', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '29' } }, (res) => {
+      const req = request({ host: '127.0.0.1', port, path: '/oauth/token', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '27' } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });

@@ -94,14 +94,15 @@ describe.each(dialects)('bad input to clients and grants on %s', (dialect) => {
     }
   });
 
-  it('answers a malformed Basic header at /oauth/token with 401, not 500', async () => {
+  it('answers a malformed Basic header at /oauth/token with an OAuth 4xx, not 500', async () => {
     const res = await fetch(`${server.url}oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('%E0%A4%A:secret').toString('base64')}` },
       body: JSON.stringify({ grant_type: 'client_credentials', audience: `${server.issuer}api/v2/` }),
     });
-    expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: 'access_denied' });
+    // The OpenID provider's answer: the header's credentials are not properly form-encoded (RFC 6749 §2.3.1).
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
   });
 
   it('describes the routes in the OpenAPI document, with their scopes', async () => {

@@ -13,3 +13,12 @@ export { isPublicAddress, type AddressPolicy } from './runtime/blocked-addresses
 export { MAX_ACTION_CODE_BYTES } from './runtime/compile-action.ts';
 export { MAX_CUSTOM_CLAIMS_BYTES, RESTRICTED_CLAIMS, STANDARD_CLAIM_SCOPE } from './custom-claims.ts';
 export type * from './types.ts';
+// Storage, versions, bindings and the Management API, built on the engine above.
+export { ActionsService, type DraftInput, type RunTriggerOptions } from './actions-service.ts';
+export { createActionsService } from './create-actions-service.ts';
+export { ActionsStore, type StoredAction, type StoredVersion, type StoredBinding } from './actions-store.ts';
+export { BoundActionsCache, BOUND_ACTIONS_TTL_MS } from './bound-actions.ts';
+export { ACTION_LIMITS } from './draft-rules.ts';
+export { SecretsCipher, SecretsKeyMismatch, loadSecretsKey } from './secrets-cipher.ts';
+export { actionsRoutes } from './actions-routes.ts';
+export { testResultPayload, type TestResultPayload } from './test-result.ts';

@@ -38,17 +38,8 @@ const ConnectionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const ConnectionPatch = Type.Object(
-  {
-    display_name: Type.Optional(Type.String({ maxLength: 128 })),
-    options: Type.Optional(DatabaseConnectionOptions),
-    enabled_clients: Type.Optional(ClientIds),
-    is_domain_connection: Type.Optional(Type.Boolean()),
-    realms: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 10 })),
-    metadata: Type.Optional(Metadata),
-  },
-  { additionalProperties: false },
-);
+// Name and strategy are fixed once a connection exists.
+const ConnectionPatch = Type.Omit(ConnectionBody, ['name', 'strategy'], { additionalProperties: false });
 
 const ConnectionSchema = Type.Object(
   {

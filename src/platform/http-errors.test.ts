@@ -5,18 +5,18 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from './errors.ts';
 import { installErrorHandling } from './http-errors.ts';
-import { ajvOptions } from './validation.ts';
+import { schemaController } from './validation.ts';
 
 describe('installErrorHandling', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = Fastify({ logger: false, bodyLimit: 1024, ajv: ajvOptions });
+    app = Fastify({ logger: false, bodyLimit: 1024, schemaController });
     installErrorHandling(app);
     app.post('/things/:id', {
       schema: {
         params: Type.Object({ id: Type.String({ pattern: '^[a-z]+$' }) }),
         querystring: Type.Object({ n: Type.Optional(Type.Integer()) }, { additionalProperties: false }),
-        body: Type.Object({ name: Type.String({ maxLength: 5 }) }, { additionalProperties: false }),
+        body: Type.Object({ name: Type.String({ maxLength: 5 }), tags: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false }),
       },
     }, async () => ({ ok: true }));
     app.get('/conflict', async () => {
@@ -36,12 +36,20 @@ describe('installErrorHandling', () => {
     ['a body property that is not allowed', '/things/abc', '{"name":"x","extra":1}', 'invalid_body', "Payload validation error: 'Additional properties not allowed: extra'."],
     ['a body value too long', '/things/abc', '{"name":"toolong"}', 'invalid_body', "Payload validation error: 'must NOT have more than 5 characters' on property name."],
     ['broken JSON', '/things/abc', '{"name":', 'invalid_body', 'Payload validation error: invalid JSON.'],
+    ['a string where the body wants an array', '/things/abc', '{"name":"x","tags":"a"}', 'invalid_body', "Payload validation error: 'must be array' on property tags."],
+    ['a number where the body wants a string', '/things/abc', '{"name":5}', 'invalid_body', "Payload validation error: 'must be string' on property name."],
     ['a bad path parameter', '/things/ABC', '{"name":"x"}', 'invalid_uri', "Path validation error: 'must match pattern \"^[a-z]+$\"' on property id."],
     ['an unknown query parameter', '/things/abc?zzz=1', '{"name":"x"}', 'invalid_query_string', "Query validation error: 'Additional properties not allowed: zzz'."],
   ])('answers %s with 400 %s', async (_what, url, payload, errorCode, message) => {
     const res = await post(url, payload);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message, errorCode });
+  });
+
+  it('coerces query strings to the schema types', async () => {
+    expect((await post('/things/abc?n=5', '{"name":"x"}')).statusCode).toBe(200);
+    const res = await post('/things/abc?n=five', '{"name":"x"}');
+    expect(res.json()).toMatchObject({ statusCode: 400, errorCode: 'invalid_query_string' });
   });
 
   it('answers a body over the limit with 413, a wrong content type with 415', async () => {

@@ -1,7 +1,7 @@
 // Turns everything a route can throw into Auth0's error body: our ApiErrors as they are, fastify's own client
 // errors (validation, bad JSON, body too large, wrong content type) into the matching registry code, and
 // anything else into a logged 500 whose body says nothing about the internals.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ApiError, errorBody, type ErrorCode } from './errors.ts';
 
 const VALIDATION_CODES: Record<string, { code: ErrorCode; prefix: string }> = {
@@ -64,3 +64,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     reply.status(404).send(errorBody(404, `Not Found: ${request.method} ${request.url.split('?')[0]}`, 'not_found'));
   });
 }
+
+/** Errors the router raises before any route runs (a malformed or over-long path), in the same shape. */
+export const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (error, _request, reply: FastifyReply) => {
+  const e = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? new ApiError('uri_too_long', 'A path segment is too long.')
+    : new ApiError('invalid_uri', 'The request path is not a valid URL.');
+  reply.status(e.statusCode).send(e.toBody());
+};

@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../config.ts';
+import { LruCache } from '../lru-cache.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -28,8 +29,26 @@ function sqliteDialect(file: string): SqliteDialect {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new SqliteDialect({ database });
+  // Kysely prepares every statement again; preparing costs more than running a small indexed query. Statements
+  // are cached per SQL text (ours are parameterized, so the set is small). Reuse is safe because Kysely gives
+  // the one SQLite connection to one query (or stream) at a time.
+  const statements = new LruCache<string, SQLite.Statement>(STATEMENT_CACHE_ENTRIES);
+  return new SqliteDialect({
+    database: {
+      close: () => database.close(),
+      prepare(sql: string) {
+        let statement = statements.get(sql);
+        if (!statement) {
+          statement = database.prepare(sql);
+          statements.set(sql, statement);
+        }
+        return statement;
+      },
+    },
+  });
 }
+
+const STATEMENT_CACHE_ENTRIES = 500;
 
 function postgresDialect(url: string): PostgresDialect {
   const pool = new pg.Pool({ connectionString: url, max: 20 });

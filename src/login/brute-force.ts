@@ -1,0 +1,108 @@
+// Auth0's brute-force protection: after 10 consecutive failed logins for one user from one IP address, that pair
+// is blocked until an administrator unblocks it (/api/v2/user-blocks) or the user's password changes. Counters
+// live in the database so that every node sees the same count.
+import { sql, type Kysely } from 'kysely';
+import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
+import type { DomainMigration } from '../platform/db/migrations.ts';
+
+interface LoginFailuresTable {
+  user_id: string;
+  ip: string;
+  /** The email or username that was typed, for /api/v2/user-blocks?identifier= and its answer. */
+  identifier: string;
+  connection: string;
+  failures: number;
+  blocked_at: string | null;
+  updated_at: string;
+}
+export interface LoginFailuresTables {
+  login_failures: LoginFailuresTable;
+}
+
+export const bruteForceMigrations: DomainMigration[] = [
+  {
+    name: '20261127_22_login_failures',
+    async up(db: Kysely<unknown>, _dialect: Dialect) {
+      await db.schema
+        .createTable('login_failures')
+        .addColumn('user_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('ip', 'varchar(64)', (c) => c.notNull())
+        .addColumn('identifier', 'varchar(320)', (c) => c.notNull())
+        .addColumn('connection', 'varchar(128)', (c) => c.notNull())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('blocked_at', 'varchar(32)')
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('login_failures_pk', ['user_id', 'ip'])
+        .execute();
+      await db.schema.createIndex('login_failures_identifier').on('login_failures').column('identifier').execute();
+    },
+  },
+];
+
+/** Auth0's threshold: the 10th consecutive failure blocks the pair. */
+export const MAX_FAILED_ATTEMPTS = 10;
+
+export interface BlockedFor {
+  identifier: string;
+  ip: string;
+  connection: string;
+}
+
+export class BruteForceGuard {
+  private readonly db: Kysely<LoginFailuresTables>;
+  constructor(handle: DatabaseHandle) {
+    this.db = handle.tables<LoginFailuresTables>();
+  }
+
+  async isBlocked(userId: string, ip: string): Promise<boolean> {
+    const row = await this.db.selectFrom('login_failures').select('blocked_at').where('user_id', '=', userId).where('ip', '=', ip).executeTakeFirst();
+    return Boolean(row?.blocked_at);
+  }
+
+  /** Counts one failure in a single statement (concurrent failures on several nodes all count); true once blocked. */
+  async recordFailure(attempt: { userId: string; ip: string; identifier: string; connection: string }): Promise<boolean> {
+    const now = new Date().toISOString();
+    await this.db
+      .insertInto('login_failures')
+      .values({ user_id: attempt.userId, ip: attempt.ip, identifier: attempt.identifier.toLowerCase(), connection: attempt.connection, failures: 1, blocked_at: null, updated_at: now })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'ip']).doUpdateSet({
+          failures: sql`login_failures.failures + 1`,
+          identifier: attempt.identifier.toLowerCase(),
+          updated_at: now,
+          blocked_at: sql`case when login_failures.failures + 1 >= ${MAX_FAILED_ATTEMPTS} then coalesce(login_failures.blocked_at, ${now}) else login_failures.blocked_at end`,
+        }),
+      )
+      .execute();
+    return this.isBlocked(attempt.userId, attempt.ip);
+  }
+
+  /** A successful login resets the pair's count (the failures were not consecutive). */
+  async recordSuccess(userId: string, ip: string): Promise<void> {
+    await this.db.deleteFrom('login_failures').where('user_id', '=', userId).where('ip', '=', ip).where('blocked_at', 'is', null).execute();
+  }
+
+  async blocksForUser(userId: string): Promise<BlockedFor[]> {
+    const rows = await this.db.selectFrom('login_failures').select(['identifier', 'ip', 'connection']).where('user_id', '=', userId).where('blocked_at', 'is not', null).orderBy('ip').execute();
+    return rows;
+  }
+
+  async blocksForIdentifier(identifier: string): Promise<BlockedFor[]> {
+    return this.db
+      .selectFrom('login_failures')
+      .select(['identifier', 'ip', 'connection'])
+      .where('identifier', '=', identifier.toLowerCase())
+      .where('blocked_at', 'is not', null)
+      .orderBy('ip')
+      .execute();
+  }
+
+  /** Unblocks every IP for the user (DELETE /api/v2/user-blocks/{id}, or a password change). */
+  async clearUser(userId: string): Promise<void> {
+    await this.db.deleteFrom('login_failures').where('user_id', '=', userId).execute();
+  }
+
+  async clearIdentifier(identifier: string): Promise<void> {
+    await this.db.deleteFrom('login_failures').where('identifier', '=', identifier.toLowerCase()).execute();
+  }
+}

@@ -1,0 +1,100 @@
+// Auth0's `POST /dbconnections/signup`: creates a user in a database connection on behalf of an app (no token;
+// the app names itself with client_id). Answers 200 {_id, email, email_verified, …} or Auth0's error bodies.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ClientsStore } from '../clients/clients-store.ts';
+import type { ConnectionsStore } from '../connections/connections-store.ts';
+import { ApiError } from '../platform/errors.ts';
+import { allowedOrigins } from './client-metadata.ts';
+import { checkPasswordPolicy, describePasswordPolicy } from './password-policy.ts';
+import type { LoginUsersPort } from './users-port.ts';
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+const PROFILE_FIELDS = ['username', 'given_name', 'family_name', 'name', 'nickname', 'picture'] as const;
+
+function signupError(reply: FastifyReply, status: number, body: Record<string, unknown>) {
+  return reply.status(status).header('cache-control', 'no-store').send({ ...body, statusCode: status });
+}
+
+export async function dbconnectionsSignupRoutes(
+  app: FastifyInstance,
+  deps: { clients: ClientsStore; connections: ConnectionsStore; users: LoginUsersPort },
+): Promise<void> {
+  const { clients, connections, users } = deps;
+
+  app.post('/dbconnections/signup', { bodyLimit: 64 * 1024 }, async (request, reply) => {
+    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const str = (name: string, max = 320) => (typeof body[name] === 'string' && (body[name] as string).length <= max ? (body[name] as string) : undefined);
+    const clientId = str('client_id', 128);
+    const client = clientId ? await clients.get(clientId) : null;
+    if (!client) return signupError(reply, 400, { error: 'invalid_request', error_description: 'Unknown client' });
+
+    const origin = request.headers.origin;
+    if (origin) {
+      // Browser apps call this cross-origin (Lock, SPA sign-up forms): same origins as the token endpoint.
+      if (!allowedOrigins(client).has(origin)) return signupError(reply, 403, { error: 'invalid_request', error_description: 'Origin not allowed' });
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    }
+
+    const connectionName = str('connection', 128);
+    const email = str('email')?.trim();
+    const password = str('password', 1024);
+    if (!connectionName || !email || !password) {
+      return signupError(reply, 400, { name: 'BadRequestError', code: 'invalid_signup', description: 'Missing required parameter: client_id, email, password and connection are required', message: 'Invalid sign up' });
+    }
+    const connection = await connections.getByName(connectionName);
+    if (!connection || connection.strategy !== 'auth0' || !connection.enabled_clients.includes(client.client_id)) {
+      return signupError(reply, 400, { name: 'BadRequestError', code: 'invalid_connection', description: 'Connection does not exist or is not enabled for this client', message: 'Invalid sign up' });
+    }
+    if (connection.options.disable_signup === true) {
+      return signupError(reply, 403, { name: 'BadRequestError', code: 'operation_not_allowed', description: 'Public signup is disabled', message: 'Public signup is disabled' });
+    }
+    if (!EMAIL.test(email)) return signupError(reply, 400, { name: 'BadRequestError', code: 'invalid_signup', description: 'Invalid sign up', message: 'Invalid sign up' });
+    const weak = checkPasswordPolicy(connection, password);
+    if (weak) {
+      return signupError(reply, 400, {
+        name: 'PasswordStrengthError',
+        message: weak,
+        code: 'invalid_password',
+        description: { rules: [{ message: describePasswordPolicy(connection), verified: false }], verified: false },
+        policy: describePasswordPolicy(connection),
+      });
+    }
+    const profile: Record<string, string> = {};
+    for (const f of PROFILE_FIELDS) {
+      const v = str(f, 2048);
+      if (v) profile[f] = v;
+    }
+    const userMetadata = body.user_metadata && typeof body.user_metadata === 'object' && !Array.isArray(body.user_metadata) ? (body.user_metadata as Record<string, unknown>) : undefined;
+    try {
+      const user = await users.create({ connection: connection.name, email, password, ...profile, ...(userMetadata ? { user_metadata: userMetadata } : {}) });
+      const id = user.user_id.replace(/^auth0\|/, '');
+      return reply.header('cache-control', 'no-store').send({
+        _id: id,
+        email_verified: user.email_verified ?? false,
+        email: user.email,
+        ...Object.fromEntries(PROFILE_FIELDS.filter((f) => user[f] !== undefined).map((f) => [f, user[f]])),
+        ...(user.user_metadata && Object.keys(user.user_metadata).length ? { user_metadata: user.user_metadata } : {}),
+      });
+    } catch (error) {
+      if (error instanceof ApiError && error.errorCode === 'user_exists') {
+        // Auth0 does not say that the address is taken: the same answer as any other refusal.
+        return signupError(reply, 400, { name: 'BadRequestError', code: 'invalid_signup', description: 'Invalid sign up', message: 'Invalid sign up' });
+      }
+      if (error instanceof ApiError && error.statusCode < 500) {
+        return signupError(reply, 400, { name: 'BadRequestError', code: 'invalid_signup', description: error.message, message: 'Invalid sign up' });
+      }
+      throw error;
+    }
+  });
+
+  app.options('/dbconnections/signup', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    return reply
+      .header('access-control-allow-methods', 'POST')
+      .header('access-control-allow-headers', 'content-type, auth0-client')
+      .header('access-control-max-age', '600')
+      .status(204)
+      .send();
+  });
+}

@@ -1,0 +1,100 @@
+// The sign-in domain: Auth0's Authentication API on oidc-provider, the hosted login pages, password logins with
+// brute-force protection, and its Management API routes (signing keys, user blocks).
+import type { FastifyInstance } from 'fastify';
+import type { ClientsStore } from '../clients/clients-store.ts';
+import type { Config } from '../config.ts';
+import type { ConnectionsStore } from '../connections/connections-store.ts';
+import type { SigningKeys } from '../keys/signing-keys.ts';
+import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
+import type { DatabaseHandle } from '../platform/db/database.ts';
+import { BruteForceGuard } from './brute-force.ts';
+import { CsrfTokens } from './csrf.ts';
+import { dbconnectionsSignupRoutes } from './dbconnections-signup.ts';
+import { loginRoutes } from './login-routes.ts';
+import { LoginSettings } from './login-settings.ts';
+import { signInManagementRoutes } from './management-routes.ts';
+import { OidcPayloads } from './oidc-payloads.ts';
+import { LoginStates, noPostLoginActions, type PostLoginHook } from './post-login.ts';
+import { ProviderHost } from './provider-host.ts';
+import { providerRoutes } from './provider-routes.ts';
+import type { LoginUsersPort } from './users-port.ts';
+
+export { bruteForceMigrations } from './brute-force.ts';
+export { loginSettingsMigrations } from './login-settings.ts';
+export { oidcPayloadsMigrations } from './oidc-payloads.ts';
+export type { PostLoginEvent, PostLoginHook, PostLoginOutcome } from './post-login.ts';
+export type { PostLoginClaims } from './claims.ts';
+
+export interface SignInDeps {
+  config: Config;
+  db: DatabaseHandle;
+  keys: SigningKeys;
+  tokens: AccessTokens;
+  clients: ClientsStore;
+  connections: ConnectionsStore;
+  users: LoginUsersPort;
+  managementAudience: ManagementAudience;
+}
+
+export class SignIn {
+  readonly settings: LoginSettings;
+  readonly bruteForce: BruteForceGuard;
+  readonly payloads: OidcPayloads;
+  readonly loginStates: LoginStates;
+  readonly host: ProviderHost;
+  /** The Actions engine sets this (post-login trigger); until then logins carry no custom claims. */
+  postLoginHook: PostLoginHook = noPostLoginActions;
+
+  constructor(readonly deps: SignInDeps) {
+    this.settings = new LoginSettings(deps.db);
+    this.bruteForce = new BruteForceGuard(deps.db);
+    this.payloads = new OidcPayloads(deps.db);
+    this.loginStates = new LoginStates(this.payloads);
+    this.host = new ProviderHost({
+      issuer: deps.config.issuer,
+      clients: deps.clients,
+      connections: deps.connections,
+      users: deps.users,
+      keys: deps.keys,
+      tokens: deps.tokens,
+      payloads: this.payloads,
+      loginStates: this.loginStates,
+      settings: this.settings,
+      bruteForce: this.bruteForce,
+      managementAudience: deps.managementAudience,
+      postLogin: () => this.postLoginHook,
+    });
+  }
+
+  /** Unblocks a user everywhere; the users domain calls this when the password changes (Auth0 does the same). */
+  clearLoginBlocks(userId: string): Promise<void> {
+    return this.bruteForce.clearUser(userId);
+  }
+
+  /** The public routes: the provider's paths, the hosted pages, /dbconnections/signup. */
+  async registerRoutes(app: FastifyInstance): Promise<void> {
+    const secrets = await this.settings.secrets();
+    await app.register(providerRoutes, { host: this.host });
+    await app.register(loginRoutes, {
+      host: this.host,
+      clients: this.deps.clients,
+      connections: this.deps.connections,
+      users: this.deps.users,
+      bruteForce: this.bruteForce,
+      settings: this.settings,
+      csrf: new CsrfTokens(secrets.csrfKey),
+      postLogin: () => this.postLoginHook,
+      loginStates: this.loginStates,
+    });
+    await app.register(dbconnectionsSignupRoutes, { clients: this.deps.clients, connections: this.deps.connections, users: this.deps.users });
+  }
+
+  /** Routes inside the guarded /api/v2 scope. */
+  async registerManagementRoutes(api: FastifyInstance): Promise<void> {
+    await api.register(signInManagementRoutes, { keys: this.deps.keys, host: this.host, bruteForce: this.bruteForce, users: this.deps.users });
+  }
+
+  close(): void {
+    this.host.close();
+  }
+}
