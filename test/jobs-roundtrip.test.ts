@@ -8,6 +8,8 @@ import { dialects } from './support/databases.ts';
 import { BCRYPT, connectionId, DB_CONNECTION, generateUsers, PASSWORD, usersFile, waitForJob } from './support/jobs.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { adminClient } from './support/users.ts';
+import { PASSWORD_REALM_GRANT } from '../src/login/client-metadata.ts';
+import { createApp } from './login-support.ts';
 
 const NATIVE_PASSWORD = 'Native-Passw0rd!';
 
@@ -60,6 +62,21 @@ describe.each(dialects)('export from one server, import into another, on %s', (d
     expect(nativeUser?.passwordHash).toEqual({ kind: 'auth0-custom', spec: { algorithm: 'argon2', hash: { value: (sourceHash as { phc: string }).phc, encoding: 'utf8' } } });
     expect(await verifyPassword(NATIVE_PASSWORD, nativeUser!.passwordHash!)).toEqual({ ok: true, needsRehash: true });
     expect((await verifyPassword('wrong', nativeUser!.passwordHash!)).ok).toBe(false);
+
+    // And a real sign-in on the target (password-realm grant): both old passwords work, and the first success
+    // replaces the imported hash with a native argon2id one.
+    const app = await createApp(target, { grant_types: ['authorization_code', PASSWORD_REALM_GRANT] });
+    const login = (username: string, password: string) => fetch(`${target.url}oauth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: PASSWORD_REALM_GRANT, realm: DB_CONNECTION, username, password, scope: 'openid', client_id: app.clientId, client_secret: app.clientSecret! }),
+    });
+    expect((await login('user42@move.test', 'not-it')).status).toBe(403);
+    expect((await login('user42@move.test', PASSWORD)).status).toBe(200);
+    expect((await login('native@move.test', NATIVE_PASSWORD)).status).toBe(200);
+    for (const email of ['user42@move.test', 'native@move.test']) {
+      expect((await target.services.users.findLoginCandidate(DB_CONNECTION, email))?.passwordHash?.kind).toBe('argon2id');
+    }
+    expect((await login('user42@move.test', PASSWORD)).status).toBe(200);
   });
 
   it('imports a generated file of 100,000 users with the right summary', { timeout: 120_000 }, async () => {
