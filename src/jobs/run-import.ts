@@ -5,7 +5,7 @@
 import type { ConnectionsStore } from '../connections/connections-store.ts';
 import type { BulkImportUser, UsersBulk } from '../users/index.ts';
 import type { JobFiles } from './job-files.ts';
-import { ImportFileError, parseUsersFile, type ImportRecord } from './import/index.ts';
+import { DuplicateTracker, ImportFileError, parseUsersFile, type ImportRecord } from './import/index.ts';
 import { importParams, type JobRow, type JobsStore } from './jobs-store.ts';
 
 export interface JobContext {
@@ -60,7 +60,11 @@ export async function runImport(job: JobRow, ctx: JobContext): Promise<JobOutcom
     if (ctx.onProgress) ctx.onProgress((await ctx.jobs.get(job.id))!);
   };
   try {
-    for await (const record of parseUsersFile(source)) {
+    // The size limit was enforced when the file was uploaded; the job reads whatever was accepted.
+    // Sized for the file's users (counted at upload) with email and user_id each, so it never has to double
+    // (and briefly hold two tables) half-way through a large file.
+    const duplicates = new DuplicateTracker(Math.ceil((Math.max(job.total, 1) * 2) / 0.75));
+    for await (const record of parseUsersFile(source, { maxBytes: Number.MAX_SAFE_INTEGER, duplicates })) {
       if (record.index < skip) continue;
       batch.push(record);
       if (batch.length >= ctx.batchSize) {
