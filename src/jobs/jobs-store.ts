@@ -124,8 +124,10 @@ export class JobsStore {
   async recordBatch(trx: Transaction<JobsTables>, id: string, batch: {
     offset: number; inserted: number; updated: number; failed: number; errors: { position: number; body: string }[];
   }): Promise<void> {
-    for (let start = 0; start < batch.errors.length; start += 300) {
-      await trx.insertInto('job_errors').values(batch.errors.slice(start, start + 300).map((e) => ({ job_id: id, ...e }))).execute();
+    // Row counts in powers of two (at most 256): few distinct statement texts for the statement cache.
+    for (let start = 0, size = 0; start < batch.errors.length; start += size) {
+      size = Math.min(256, 2 ** Math.floor(Math.log2(batch.errors.length - start)));
+      await trx.insertInto('job_errors').values(batch.errors.slice(start, start + size).map((e) => ({ job_id: id, ...e }))).execute();
     }
     await trx.updateTable('jobs').set((eb) => ({
       processed_offset: batch.offset,

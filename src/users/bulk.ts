@@ -58,6 +58,16 @@ const COLUMNS = [
 /** Rows per INSERT: 28 columns × 500 rows stays under SQLite's 32,766 bound parameters (PostgreSQL: 65,535). */
 const ROWS_PER_STATEMENT = 500;
 
+/**
+ * Rows in the next INSERT: full statements, then the remainder in powers of two (498 = 256+128+64+32+16+2).
+ * So only ten distinct statement texts ever exist; the SQLite statement cache (and ours) stays small however
+ * many users each batch refused.
+ */
+function statementSize(remaining: number): number {
+  if (remaining >= ROWS_PER_STATEMENT) return ROWS_PER_STATEMENT;
+  return 2 ** Math.floor(Math.log2(remaining));
+}
+
 const conflict = (code: string, path: string, message: string): ValidationIssue => ({ code, path, message });
 const UPSERT_FALSE = 'The user already exist and upsert parameter is false';
 
@@ -98,8 +108,9 @@ export class UsersBulk {
       results[u.at] = { outcome: 'updated', userId: u.userId };
     }
     const refused: { at: number; row: UsersTable }[] = [];
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+    for (let start = 0, size = 0; start < rows.length; start += size) {
+      size = statementSize(rows.length - start);
+      const chunk = rows.slice(start, start + size);
       const inserted = new Set((await trx.executeQuery<{ user_id: string }>(this.insert(chunk.map((r) => r.row)))).rows.map((r) => r.user_id));
       for (const r of chunk) {
         if (inserted.has(r.row.user_id)) results[r.at] = { outcome: 'inserted', userId: r.row.user_id };
@@ -184,7 +195,7 @@ export class UsersBulk {
       const tuple = () => `(${COLUMNS.map(() => (this.dialect === 'postgres' ? `$${++n}` : '?')).join(',')})`;
       const values = Array.from({ length: rows.length }, tuple).join(',');
       text = `insert into "users" (${COLUMNS.map((c) => `"${c}"`).join(',')}) values ${values} on conflict do nothing returning "user_id"`;
-      if (rows.length === ROWS_PER_STATEMENT) this.insertText.set(rows.length, text); // cache the common size only
+      this.insertText.set(rows.length, text);
     }
     const params: unknown[] = new Array(rows.length * COLUMNS.length);
     let p = 0;
