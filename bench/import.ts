@@ -82,8 +82,13 @@ async function importPhase(file: string, database: string, upsert: boolean): Pro
     if (process.env.BENCH_PRAGMA) { const { sql } = await import('kysely'); for (const p of process.env.BENCH_PRAGMA.split(';')) await sql.raw(`pragma ${p}`).execute(services.db.tables()); }
     const t1 = performance.now();
     const cpu0 = process.cpuUsage();
+    const memory = process.env.BENCH_MEMORY ? setInterval(() => {
+      const m = process.memoryUsage();
+      process.stderr.write(`rss ${(m.rss / 2 ** 20).toFixed(0)} heapUsed ${(m.heapUsed / 2 ** 20).toFixed(0)} heapTotal ${(m.heapTotal / 2 ** 20).toFixed(0)} external ${(m.external / 2 ** 20).toFixed(0)} arrayBuffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)}\n`);
+    }, 3000) : null;
     await runClaimedJob(job, { ...deps, nodeId: runner.nodeId, signal: new AbortController().signal });
     const importSeconds = (performance.now() - t1) / 1000;
+    if (memory) clearInterval(memory);
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const done = (await store.get(job.id))!;
