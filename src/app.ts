@@ -8,6 +8,7 @@ import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
 import { identitiesRoutes } from './users/identities-routes.ts';
 import { usersRoutes } from './users/users-routes.ts';
+import { downloadRoute, importRoute, jobsRoutes } from './jobs/index.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
 import { avatarRoutes } from './pictures/avatar-routes.ts';
@@ -74,9 +75,19 @@ export async function buildApp(services: Services, options: { logger?: boolean }
         maxUploadBytes: config.maxUploadBytes,
       });
       await api.register(identitiesRoutes, { identities: services.identities, connections: services.connections, tokens: services.tokens });
+      const { jobs, connections } = services;
+      await api.register(jobsRoutes, { jobs, connections, issuer: config.issuer, exportPasswordHashes: config.jobs.exportPasswordHashes });
+      // Its own scope: multipart and the large body limit apply to the users-file upload only.
+      await api.register(importRoute, { jobs, connections, maxImportBytes: config.jobs.maxImportBytes });
     },
     { prefix: '/api/v2' },
   );
+
+  await app.register(downloadRoute, { jobs: services.jobs });
+  // This node's job runner lives as long as the server: it starts with it and stops (after the current batch)
+  // before the database is closed.
+  app.addHook('onReady', async () => services.jobs.runner.start(app.log));
+  app.addHook('onClose', async () => services.jobs.runner.stop());
 
   return app;
 }

@@ -43,6 +43,21 @@ export interface Config {
   actionsTimeoutMs: number;
   /** Memory limit of one Action's isolate, MB. */
   actionsMemoryMb: number;
+  jobs: JobsConfig;
+}
+
+/** Bulk import/export jobs (src/jobs/). */
+export interface JobsConfig {
+  /** Jobs this node runs at once; 0 = this node runs none (it still accepts and reports them). */
+  maxConcurrent: number;
+  /** Largest users file accepted by POST /api/v2/jobs/users-imports (Auth0: 512000 bytes). */
+  maxImportBytes: number;
+  /** How long a node's claim on a running job lasts without renewal before another node may take it over. */
+  leaseSeconds: number;
+  /** Users written per transaction (the unit a crashed import resumes from). */
+  importBatchSize: number;
+  /** Whether export jobs requested through the API may include password hashes (the command line always may). */
+  exportPasswordHashes: boolean;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +148,24 @@ function gravatarBaseUrlFrom(env: Env): string {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+function jobsFrom(env: Env): JobsConfig {
+  return {
+    maxConcurrent: integer(env, 'PORTRAIT_MAX_CONCURRENT_JOBS', 2, 0, 64),
+    maxImportBytes: integer(env, 'PORTRAIT_MAX_IMPORT_BYTES', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+    leaseSeconds: integer(env, 'PORTRAIT_JOB_LEASE_SECONDS', 30, 2, 3600),
+    importBatchSize: integer(env, 'PORTRAIT_IMPORT_BATCH_SIZE', 10_000, 1, 50_000),
+    exportPasswordHashes: boolean(env, 'PORTRAIT_EXPORT_PASSWORD_HASHES', false),
+  };
+}
+
 function secretsKeyFrom(env: Env): Buffer | null {
   const raw = env.PORTRAIT_SECRETS_KEY;
   if (!raw) return null;
@@ -169,5 +202,6 @@ export function loadConfig(env: Env = process.env): Config {
     secretsKey: secretsKeyFrom(env),
     actionsTimeoutMs: integer(env, 'PORTRAIT_ACTIONS_TIMEOUT_MS', 20_000, 100, 120_000),
     actionsMemoryMb: integer(env, 'PORTRAIT_ACTIONS_MEMORY_MB', 64, 8, 1024),
+    jobs: jobsFrom(env),
   };
 }

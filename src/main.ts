@@ -3,6 +3,7 @@ import { bootstrapTenant } from './bootstrap.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createServices } from './services.ts';
+import { JOBS_USAGE, jobsCommand } from './jobs/cli.ts';
 
 const USAGE = `Usage: portrait <command>
 
@@ -10,7 +11,7 @@ Commands:
   start          serve Portrait (migrates the database first)
   migrate        bring the database schema up to date and exit
   keys rotate    make a new signing key current; the previous one stays published until its tokens expire
-`;
+${JOBS_USAGE}`;
 
 function describeStorage(config: Config): string {
   const db = config.database.kind === 'sqlite' ? `SQLite at ${config.database.file}` : 'PostgreSQL (DATABASE_URL)';
@@ -93,6 +94,15 @@ export async function main(argv: string[]): Promise<number> {
     case 'migrate':
       await migrate(config);
       return 0;
+    case 'import':
+    case 'export': {
+      const services = await createServices(config);
+      try {
+        return await jobsCommand(services, command, argv.slice(1));
+      } finally {
+        await services.close();
+      }
+    }
     case 'keys':
       if (sub === 'rotate') {
         await rotateKeys(config);

@@ -8,9 +8,10 @@ import { tenantMigrations } from './tenant/tenant-settings-store.ts';
 import { bruteForceMigrations, loginSettingsMigrations, oidcPayloadsMigrations } from './login/index.ts';
 import type { DomainMigration } from './platform/db/migrations.ts';
 import { usersMigrations } from './users/users-migrations.ts';
+import { jobsMigrations } from './jobs/jobs-migrations.ts';
 
 export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
   ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations,
-  ...tenantMigrations, ...pictureUploadsMigrations].sort((a, b) =>
+  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

@@ -23,6 +23,8 @@ import { TenantSettingsStore } from './tenant/tenant-settings-store.ts';
 import { UserIdentities } from './users/identities.ts';
 import type { User } from './users/index.ts';
 import { UsersStore } from './users/users-store.ts';
+import { UsersBulk } from './users/bulk.ts';
+import { createJobsService, type JobsService } from './jobs/jobs-service.ts';
 
 export interface Services {
   config: Config;
@@ -36,6 +38,8 @@ export interface Services {
   users: UsersStore;
   /** Federated sign-ins and account linking (identities[]). */
   identities: UserIdentities;
+  /** Bulk import/export jobs and this node's job runner (started by buildApp, stopped when the app closes). */
+  jobs: JobsService;
   managementAudience: ManagementAudience;
   tenantSettings: TenantSettingsStore;
   gravatarProxy: GravatarProxy;
@@ -78,13 +82,14 @@ export async function createServices(config: Config, options: ServicesOptions = 
   await tenantSettings.refresh();
   const tokens = new AccessTokens(keys, config.issuer);
   const clients = new ClientsStore(db);
-  const users = new UsersStore(db, {
+  const usersDeps = {
     connections,
     issuer: config.issuer,
     maxProfileBytes: config.maxProfileBytes,
     // Default pictures are computed when a profile is read, from the tenant's current picture settings.
     resolveDefaultPicture: makeDefaultPictureResolver(tenantSettings, config.issuer),
-  });
+  };
+  const users = new UsersStore(db, usersDeps);
   const audience = managementAudience(config.issuer);
   const identities = new UserIdentities(db);
   const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience });
@@ -109,6 +114,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     connections,
     users,
     identities,
+    jobs: createJobsService(config, db, connections, new UsersBulk(db, usersDeps)),
     managementAudience: audience,
     signIn,
     actions,

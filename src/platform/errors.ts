@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   inexistent_connection: 404,
   inexistent_client: 404,
   inexistent_client_grant: 404,
+  inexistent_job: 404,
   inexistent_action: 404,
   inexistent_action_version: 404,
   not_found: 404,

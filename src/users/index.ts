@@ -10,3 +10,4 @@ export type {
 } from './user-model.ts';
 export { UserIdentities, type FederatedLogin, type RootAttributesMode } from './identities.ts';
 export { identitiesRoutes } from './identities-routes.ts';
+export { UsersBulk, type BulkImportResult, type BulkImportUser, type ExportedUser } from './bulk.ts';

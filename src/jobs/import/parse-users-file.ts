@@ -32,6 +32,11 @@ export interface ParseUsersFileOptions {
   maxUserBytes?: number;
   /** Shared across files, or null to skip the `DUPLICATED_USER` check. Default: a new tracker. */
   duplicates?: DuplicateTracker | null;
+  /**
+   * Only check that the file is well-formed JSON / NDJSON (every user parsed), without the per-user schema:
+   * what an upload is checked for before its job is created. Every record then comes back as `raw` with no errors.
+   */
+  syntaxOnly?: boolean;
 }
 
 export const DEFAULT_MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
@@ -44,7 +49,8 @@ export async function* parseUsersFile(
 ): AsyncGenerator<ImportRecord, void, undefined> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMPORT_BYTES;
   const maxUserBytes = options.maxUserBytes ?? DEFAULT_MAX_USER_BYTES;
-  const duplicates = options.duplicates === undefined ? new DuplicateTracker() : options.duplicates;
+  const syntaxOnly = options.syntaxOnly === true;
+  const duplicates = syntaxOnly ? null : options.duplicates === undefined ? new DuplicateTracker() : options.duplicates;
   let format = options.format;
   let splitter: JsonArraySplitter | NdjsonSplitter | null = null;
   let total = 0;
@@ -60,6 +66,7 @@ export async function* parseUsersFile(
       const where = format === 'ndjson' ? `line ${line}` : `the user at index ${index}`;
       throw new ImportFileError('invalid_json', `Users file is not valid JSON: ${where}: ${(err as Error).message}.`);
     }
+    if (syntaxOnly) return { index: index++, raw: value, errors: [] };
     const user = format === 'ndjson' ? fromAuth0Export(value) : value;
     let errors = validateImportUser(user);
     if (errors.length === 0 && duplicates) errors = duplicates.check(user as ImportUser);
