@@ -14,20 +14,8 @@ import type { UserIdentities } from './identities.ts';
 import { auth0ValidationError } from './schema-errors.ts';
 import { requireFor } from './user-access.ts';
 import type { Identity } from './user-model.ts';
+import { IdentitySchema } from './users-schemas.ts';
 
-const IdentitySchema = Type.Object(
-  {
-    connection: Type.String(),
-    user_id: Type.String(),
-    provider: Type.String(),
-    isSocial: Type.Boolean(),
-    profileData: Type.Optional(Type.Object({}, { additionalProperties: true })),
-    access_token: Type.Optional(Type.String()),
-    access_token_secret: Type.Optional(Type.String()),
-    refresh_token: Type.Optional(Type.String()),
-  },
-  { additionalProperties: false },
-);
 const Identities = Type.Array(IdentitySchema);
 
 const LinkBody = Type.Object(

@@ -59,7 +59,8 @@ export const UpdateUserBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Identity = Type.Object(
+/** One entry of `identities[]` (§1.2); IdP tokens appear only for `read:user_idp_tokens`. */
+export const IdentitySchema = Type.Object(
   {
     connection: Type.String(),
     user_id: Type.String(),
@@ -84,7 +85,7 @@ export const UserSchema = Type.Object(
     phone_verified: Type.Optional(Type.Boolean()),
     created_at: Type.Optional(Type.String()),
     updated_at: Type.Optional(Type.String()),
-    identities: Type.Optional(Type.Array(Identity)),
+    identities: Type.Optional(Type.Array(IdentitySchema)),
     app_metadata: Type.Optional(Type.Object({}, { additionalProperties: true })),
     user_metadata: Type.Optional(Type.Object({}, { additionalProperties: true })),
     picture: Type.Optional(Type.String()),
