@@ -30,7 +30,6 @@ async function start(config: Config): Promise<void> {
   const scheme = config.tls ? 'https' : 'http';
   console.log(`Portrait is serving on ${scheme}://${config.host}:${port}/`);
   console.log(`  issuer:     ${config.issuer}`);
-  console.log(`  dashboard:  ${config.issuer}dashboard`);
   console.log(`  sign-in:    ${config.issuer}authorize (hosted login page at ${config.issuer}u/login)`);
   console.log(`  discovery:  ${config.issuer}.well-known/openid-configuration`);
   console.log(`  data:       ${describeStorage(config)}`);
