@@ -1,26 +1,19 @@
 // The seed's picture Actions, created, tested, deployed and bound through the official auth0 SDK, change the
 // `picture` claim of real ID tokens that openid-client obtains through the hosted login; a failing action ends
-// the login with access_denied at the app's callback; api.user.setUserMetadata is written once per login. On
-// SQLite and PostgreSQL.
+// the login with access_denied at the app's callback; api.user.setUserMetadata is written once per login (and
+// per refresh, which runs post-login again: actions-refresh.test.ts). On SQLite and PostgreSQL.
 import { ManagementClient } from 'auth0';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './support/databases.ts';
 import { sdkDomain, startTestServer, type TestServer } from './support/test-server.ts';
-import { Browser, createApp, createUser, loginThroughPage } from './login-support.ts';
+import { bindPostLogin, createDeployedAction, PICTURE_FROM_METADATA } from './actions-support.ts';
+import { codeFlowLogin, createApp, createUser } from './login-support.ts';
 import { LogCapture } from './support/log-capture.ts';
 
-const CALLBACK = 'http://127.0.0.1:9/callback';
-const postLogin = [{ id: 'post-login' as const, version: 'v3' }];
+const MARY = { email: 'mary@example.com', password: 'Analytical-Engine-1843' };
 
-// Exactly as printed in the seed ("Use Actions" and "Change default picture for all users").
-const PICTURE_FROM_METADATA = `exports.onExecutePostLogin = async (event, api) => {
-  const { picture } = event.user.user_metadata;
-  if (picture) {
-    // Return the persisted user_metadata.picture in the ID token
-    api.idToken.setCustomClaim("picture", picture)
-  }
-};`;
+// Exactly as printed in the seed ("Change default picture for all users"); the seed's first one is PICTURE_FROM_METADATA.
 const DEFAULT_PICTURE_AS_PRINTED = `exports.onExecutePostLogin = async (event, api) => {
   const DEFAULT_PROFILE_IMAGE = '{yourDefaultImageUrl}';
   api.idToken.setCustomClaim("picture", {defaultProfileImage});
@@ -43,37 +36,14 @@ describe.each(dialects)('post-login Actions in the real login flow on %s', (dial
     server = await startTestServer({ dialect, tls: true, actionsLogger: logs });
     management = new ManagementClient({ domain: sdkDomain(server), clientId: server.admin.clientId, clientSecret: server.admin.clientSecret });
     const app = await createApp(server, { grant_types: ['authorization_code', 'refresh_token'] });
-    userId = (await createUser(server, 'mary@example.com', 'Analytical-Engine-1843', { name: 'Mary Somerville' })).user_id;
+    userId = (await createUser(server, MARY.email, MARY.password, { name: 'Mary Somerville' })).user_id;
     config = await oidc.discovery(new URL(server.issuer), app.clientId, undefined, oidc.ClientSecretPost(app.clientSecret));
   });
   afterAll(async () => server?.close());
 
-  /** One login through the hosted page: the tokens, or the callback's error parameters. */
-  async function login(scope = 'openid profile email', extra: Record<string, string> = {}) {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: CALLBACK, scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
-    });
-    const done = await loginThroughPage(new Browser(), server, url.href, 'mary@example.com', 'Analytical-Engine-1843');
-    expect(done.url.startsWith(CALLBACK)).toBe(true);
-    const callback = new URL(done.url);
-    if (callback.searchParams.has('error')) {
-      expect(callback.searchParams.get('state')).toBe(state);
-      return { error: callback.searchParams.get('error'), description: callback.searchParams.get('error_description') };
-    }
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
-    return { tokens, claims: tokens.claims()! };
-  }
-
-  async function createDeployed(name: string, code: string) {
-    const created = await management.actions.create({ name, supported_triggers: postLogin, code });
-    const version = await management.actions.deploy(created.id!);
-    expect(version).toMatchObject({ status: 'built', deployed: true });
-    return created.id!;
-  }
-  const bind = (...names: string[]) =>
-    management.actions.triggers.bindings.updateMany('post-login', { bindings: names.map((value) => ({ ref: { type: 'action_name' as const, value } })) });
+  const login = (scope?: string, extra?: Record<string, string>) => codeFlowLogin(server, config, MARY, scope, extra);
+  const createDeployed = (name: string, code: string) => createDeployedAction(management, name, code);
+  const bind = (...names: string[]) => bindPostLogin(management, ...names);
 
   it('"Change user pictures": user_metadata.picture set by PATCH becomes the ID token picture, with the profile scope only', async () => {
     const before = await login();
@@ -130,11 +100,12 @@ describe.each(dialects)('post-login Actions in the real login flow on %s', (dial
     expect(user.app_metadata).toMatchObject({ plan: 'gold' });
     const second = await login();
     expect(second.claims!['https://portrait.example/seen']).toBe(1);
-    // Refresh does not re-run post-login: the login's claims are kept with the grant.
+    // A refresh runs post-login again (as Auth0 does): its claims are the new run's, and it writes metadata once too.
     const third = await login('openid profile offline_access');
+    expect(third.claims!['https://portrait.example/seen']).toBe(2);
     const refreshed = await oidc.refreshTokenGrant(config, third.tokens!.refresh_token!);
-    expect(refreshed.claims()!['https://portrait.example/seen']).toBe(2);
-    expect((await management.users.get(userId)).user_metadata).toMatchObject({ seen: 3 });
+    expect(refreshed.claims()!['https://portrait.example/seen']).toBe(3);
+    expect((await management.users.get(userId)).user_metadata).toMatchObject({ seen: 4 });
   });
 
   it('keeps the metadata an action set before denying the login (Auth0 keeps side effects on deny)', async () => {

@@ -2,17 +2,11 @@
 // bound as the Auth0 docs walk through it, then run the way the login flow runs them (services.actions).
 import { ManagementClient } from 'auth0';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PICTURE_FROM_METADATA } from './actions-support.ts';
 import { dialects } from './support/databases.ts';
 import { sdkDomain, startTestServer, type TestServer } from './support/test-server.ts';
 
-// Exactly as printed in the seed ("Use Actions" and "Change default picture for all users").
-const PICTURE_FROM_METADATA = `exports.onExecutePostLogin = async (event, api) => {
-  const { picture } = event.user.user_metadata;
-  if (picture) {
-    // Return the persisted user_metadata.picture in the ID token
-    api.idToken.setCustomClaim("picture", picture)
-  }
-};`;
+// Exactly as printed in the seed ("Change default picture for all users"); the first one is PICTURE_FROM_METADATA.
 const DEFAULT_PICTURE_AS_PRINTED = `exports.onExecutePostLogin = async (event, api) => {
   const DEFAULT_PROFILE_IMAGE = '{yourDefaultImageUrl}';
   api.idToken.setCustomClaim("picture", {defaultProfileImage});

@@ -1,13 +1,17 @@
 // Helpers for the sign-in black-box tests: apps and users made through the domains' stores, and a tiny browser
 // (cookie jar + manual redirects) that walks the hosted login page as a browser without JavaScript would.
+import * as oidc from 'openid-client';
 import type { NewClient } from '../src/clients/clients-store.ts';
 import type { TestServer } from './support/test-server.ts';
+
+/** The redirect URI createApp registers: nothing listens there, the tests read the URL the browser is sent to. */
+export const CALLBACK = 'http://127.0.0.1:9/callback';
 
 export async function createApp(server: TestServer, input: Partial<NewClient> & { name?: string } = {}) {
   const { client, secret } = await server.services.clients.create({
     name: input.name ?? 'Test App',
     app_type: 'regular_web',
-    callbacks: ['http://127.0.0.1:9/callback'],
+    callbacks: [CALLBACK],
     allowed_logout_urls: ['http://127.0.0.1:9/logged-out'],
     grant_types: ['authorization_code', 'refresh_token'],
     token_endpoint_auth_method: 'client_secret_post',
@@ -76,4 +80,31 @@ export async function loginThroughPage(browser: Browser, server: TestServer, aut
     body: form,
   });
   return { loginPage: html, ...submitted };
+}
+
+/**
+ * One code-flow login as the app does it (openid-client, PKCE, state) through the hosted page: the tokens and the
+ * ID token's claims, or the OAuth error the app's callback received (error and error_description).
+ */
+export async function codeFlowLogin(
+  server: TestServer,
+  config: oidc.Configuration,
+  user: { email: string; password: string },
+  scope = 'openid profile email',
+  extra: Record<string, string> = {},
+) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: CALLBACK, scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
+  });
+  const done = await loginThroughPage(new Browser(), server, url.href, user.email, user.password);
+  if (!done.url.startsWith(CALLBACK)) throw new Error(`the login ended at ${done.url} (${done.res.status}), not at the app's callback`);
+  const callback = new URL(done.url);
+  if (callback.searchParams.has('error')) {
+    if (callback.searchParams.get('state') !== state) throw new Error('the error came back without the request\'s state');
+    return { error: callback.searchParams.get('error'), description: callback.searchParams.get('error_description') };
+  }
+  const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+  return { tokens, claims: tokens.claims()! };
 }

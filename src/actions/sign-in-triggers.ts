@@ -38,9 +38,10 @@ export class SignInTriggers {
   }
 
   /**
-   * post-login: runs the bound actions, writes their metadata changes (on success and, as Auth0 keeps side
-   * effects, on deny; on a crash those of the actions that completed), and only then answers, so the tokens
-   * minted next read the new values. A metadata write the users domain refuses ends the login too.
+   * post-login, at a login and at each refresh-token exchange (`transaction.protocol` tells which): runs the
+   * bound actions, writes their metadata changes (on success and, as Auth0 keeps side effects, on deny; on a
+   * crash those of the actions that completed), and only then answers, so the tokens minted next read the new
+   * values. A metadata write the users domain refuses ends the login (or fails the refresh) too.
    */
   readonly postLogin: PostLoginHook = async (event: PostLoginEvent): Promise<PostLoginOutcome> => {
     const result = await this.#run('post-login', event, {
@@ -48,16 +49,18 @@ export class SignInTriggers {
       audienceIsManagementApi: event.resource_server ? this.deps.isManagementAudience(event.resource_server.identifier) : false,
     });
     const userId = event.user.user_id;
+    const protocol = event.transaction.protocol;
+    const what = protocol === 'oauth2-refresh-token' ? 'refresh' : 'login';
     try {
       await this.#writeMetadata(userId, result);
     } catch (error) {
-      this.deps.logger.warn({ trigger: 'post-login', user_id: userId, client_id: event.client.client_id, error: String(error) }, 'metadata set by actions could not be saved; login denied');
+      this.deps.logger.warn({ trigger: 'post-login', protocol, user_id: userId, client_id: event.client.client_id, error: String(error) }, `metadata set by actions could not be saved; ${what} denied`);
       return { denied: true, reason: `The metadata set by an action could not be saved: ${(error as Error).message}` };
     }
     if (!result.ok) {
       this.deps.logger.warn(
-        { trigger: 'post-login', user_id: userId, client_id: event.client.client_id, action: result.actionName, reason: result.reason, message: result.message },
-        'post-login actions denied the login',
+        { trigger: 'post-login', protocol, user_id: userId, client_id: event.client.client_id, action: result.actionName, reason: result.reason, message: result.message },
+        `post-login actions denied the ${what}`,
       );
       return { denied: true, reason: result.message };
     }

@@ -16,8 +16,8 @@ import type { ClientsStore } from '../clients/clients-store.ts';
 import type { FederatedLogin } from '../users/index.ts';
 import { completeLogin, finishWithError, loadTransaction, type LoginTransaction } from './login-transaction.ts';
 import type { OidcPayloads } from './oidc-payloads.ts';
-import type { LoginStates, PostLoginHook } from './post-login.ts';
-import type { LoginUser, LoginUsersPort } from './users-port.ts';
+import { withoutIdpTokens, type LoginStates, type PostLoginHook } from './post-login.ts';
+import type { LoginUsersPort } from './users-port.ts';
 
 /** What sign-in needs from the users domain for federated users (UserIdentities satisfies it). */
 export interface FederatedUsersPort {
@@ -132,14 +132,4 @@ export class FederatedSignIn {
     const [code, description] = APP_ERRORS[error.failure];
     return finishWithError(tx, code, description);
   }
-}
-
-/** Post-login Actions see the identities without the upstream's tokens. */
-function withoutIdpTokens(user: LoginUser): LoginUser {
-  if (!user.identities) return user;
-  const identities = user.identities.map((identity) => {
-    const { access_token: _a, refresh_token: _r, access_token_secret: _s, ...rest } = identity as typeof identity & Record<string, unknown>;
-    return rest;
-  });
-  return { ...user, identities };
 }

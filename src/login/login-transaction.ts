@@ -107,7 +107,10 @@ export async function completeLogin(
   const grant = new provider.Grant({ accountId: user.user_id, clientId: tx.client.client_id });
   await grant.save();
   const grantId: string = grant.jti;
-  await deps.loginStates.save(grantId, outcome.claims, TTL.Grant);
+  await deps.loginStates.save(grantId, {
+    claims: outcome.claims,
+    connection: { id: connection.id, name: connection.name, strategy: connection.strategy, metadata: connection.metadata },
+  }, TTL.Grant);
   tx.interaction.result = {
     login: { accountId: user.user_id, amr, remember: true },
     consent: { grantId },

@@ -65,10 +65,11 @@ export function registerPasswordGrants(provider: Provider, deps: PasswordGrantDe
     await grant.save();
     ctx.oidc.entity('Grant', grant);
 
+    const eventConnection = { id: connection.id, name: connection.name, strategy: connection.strategy, metadata: connection.metadata };
     const outcome = await deps.postLogin()({
       user,
       client: { client_id: client.clientId, name: client.clientName ?? client.clientId, metadata: (await deps.clientMetadata(client.clientId)) ?? {} },
-      connection: { id: connection.id, name: connection.name, strategy: connection.strategy, metadata: connection.metadata },
+      connection: eventConnection,
       request: { ip: ctx.ip, method: ctx.method, hostname: ctx.hostname, user_agent: ctx.get('user-agent') || undefined, language: firstLanguage(ctx.get('accept-language')), query: {} },
       transaction: { id: grant.jti, protocol: 'oauth2-password', requested_scopes: requested, response_type: [], ui_locales: [], locale: firstLanguage(ctx.get('accept-language')) ?? 'en' },
       authentication: { methods: [{ name: 'pwd', timestamp: new Date().toISOString() }] },
@@ -79,7 +80,7 @@ export function registerPasswordGrants(provider: Provider, deps: PasswordGrantDe
       await grant.destroy();
       throw tokenError(403, 'access_denied', outcome.reason);
     }
-    await deps.loginStates.save(grant.jti, outcome.claims, TTL.Grant);
+    await deps.loginStates.save(grant.jti, { claims: outcome.claims, connection: eventConnection }, TTL.Grant);
 
     const scope = [...oidcScopes, ...(resourceServer ? requested.filter((s) => resourceServer.scopes.has(s)) : [])].join(' ');
     const at = new provider.AccessToken({ accountId: user.user_id, client, grantId: grant.jti, gty: 'password', scope: scope || undefined });

@@ -47,7 +47,7 @@ export interface ProviderDeps {
   connections: ConnectionsStore;
   bruteForce: BruteForceGuard;
   tokens: AccessTokens;
-  /** Read at each login, so the Actions engine can be plugged in after start-up. */
+  /** Read at each login and refresh, so the Actions engine can be plugged in after start-up. */
   postLogin: () => PostLoginHook;
   credentialsExchange: () => CredentialsExchangeHook;
 }
@@ -56,7 +56,14 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   const { issuer, clients, users, payloads, loginStates, settings, managementAudience } = deps;
   const clientAdapter = new ClientAdapter(clients);
   const clientMetadata = async (clientId: string) => (await clients.get(clientId))?.client_metadata;
-  const claimsDeps = { users, loginStates, issuer, managementAudience: managementAudience.canonical, credentialsExchange: deps.credentialsExchange, clientMetadata };
+  const connectionByName = async (name: string) => {
+    const connection = await deps.connections.getByName(name);
+    return connection ? { id: connection.id, name: connection.name, strategy: connection.strategy, metadata: connection.metadata } : null;
+  };
+  const claimsDeps = {
+    users, loginStates, issuer, managementAudience: managementAudience.canonical, credentialsExchange: deps.credentialsExchange, clientMetadata,
+    postLogin: deps.postLogin, connectionByName,
+  };
   const findAccount = findAccountWith(claimsDeps);
   const resources = resourceIndicatorsFeature({ clients, managementAudience });
   const cookie = { httpOnly: true, sameSite: 'lax', signed: true, secure: issuer.startsWith('https:') };

@@ -1,13 +1,14 @@
 // How oidc-provider gets its claims: findAccount reads the profile fresh on every use (so a refresh carries a
-// changed picture without a new login), assembleClaims shapes it, and two small adapters bend the provider's
-// output to Auth0's: custom claims survive the provider's claim mask, and JWT access tokens look like Auth0's.
+// changed picture without a new login) and, in a refresh-token exchange, runs the post-login Actions again on
+// it (refresh-post-login.ts); assembleClaims shapes it, and two small adapters bend the provider's output to
+// Auth0's: custom claims survive the provider's claim mask, and JWT access tokens look like Auth0's.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { CredentialsExchangeHook } from './action-hooks.ts';
 import { firstLanguage } from './action-hooks.ts';
 import { assembleClaims, STANDARD_CLAIMS, type ClaimsUse } from './claims.ts';
-import type { LoginStates } from './post-login.ts';
+import { isRefreshExchange, postLoginOnRefresh, type RefreshPostLoginDeps } from './refresh-post-login.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
 /** Claims from assembleClaims that are not OIDC standard claims ride under this key past the provider's mask. */
@@ -15,14 +16,12 @@ const CUSTOM = Symbol('portrait.customClaims');
 /** Actions' scope changes, left on the token by extraTokenClaims for the JWT customizer (same token object). */
 const SCOPE_CHANGES = Symbol('portrait.scopeChanges');
 
-export interface TokenClaimsDeps {
+export interface TokenClaimsDeps extends RefreshPostLoginDeps {
   users: LoginUsersPort;
-  loginStates: LoginStates;
   issuer: string;
   managementAudience: string;
   /** Read at each machine token, so the Actions engine can be plugged in after start-up. */
   credentialsExchange?: () => CredentialsExchangeHook;
-  clientMetadata?: (clientId: string) => Promise<Record<string, string> | undefined>;
 }
 
 function tokenError(status: number, error: string, description: string): Error {
@@ -58,14 +57,21 @@ function grantIdOf(ctx: KoaContextWithOIDC | undefined, token: { grantId?: strin
 
 export function findAccountWith(deps: TokenClaimsDeps) {
   return async function findAccount(ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }) {
-    const user = await deps.users.get(sub);
+    let user = await deps.users.get(sub);
     // A deleted or blocked user's grants stop working: codes, refreshes and /userinfo all fail.
     if (!user || user.blocked) return undefined;
+    if (isRefreshExchange(ctx, token)) {
+      // Before the provider rotates the refresh token: a deny throws here and leaves it usable.
+      await postLoginOnRefresh(ctx, deps, token, user);
+      // The actions may have written metadata; the tokens of this exchange read the profile as it is now.
+      user = (await deps.users.get(sub)) ?? user;
+    }
+    const profile = user;
     return {
       accountId: user.user_id,
       async claims(use: string, scope: string) {
         const custom = await deps.loginStates.claimsFor(grantIdOf(ctx, token));
-        const assembled = assembleClaims({ use: use as ClaimsUse, user, scopes: new Set(scope.split(' ')), custom });
+        const assembled = assembleClaims({ use: use as ClaimsUse, user: profile, scopes: new Set(scope.split(' ')), custom });
         const extra = Object.fromEntries(Object.entries(assembled).filter(([k]) => !STANDARD_CLAIMS.has(k)));
         return { ...assembled, [CUSTOM]: extra };
       },
