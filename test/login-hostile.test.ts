@@ -40,6 +40,13 @@ describe('sign-in against hostile input', () => {
     expect(await res.text()).toContain('redirect_uri did not match');
   });
 
+  // Found by the robustness sweep: the provider serves these by GET only and answered Koa's bare text "Not Found".
+  it.each(['authorize', 'oidc/logout'])('answers POST /%s, which the provider does not serve, with a JSON 405', async (path) => {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=${web.clientId}` });
+    expect(res.status).toBe(405);
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: `POST is not supported on /${path}.` });
+  });
+
   it('requires PKCE from a public client', async () => {
     const res = await authorize({ client_id: spa.clientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 's' });
     expect(res.status).toBe(303);

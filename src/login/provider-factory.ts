@@ -21,6 +21,7 @@ import type { LoginStates, PostLoginHook } from './post-login.ts';
 import { resourceIndicatorsFeature } from './resource-servers.ts';
 import { auth0AccessTokenShape, extraTokenClaimsWith, findAccountWith, keepCustomClaims } from './token-claims.ts';
 import { auth0TokenErrors, normalizeTokenRequest } from './token-request.ts';
+import { answerUnservedMethods } from './unserved-methods.ts';
 import { userinfoForJwtAccessTokens } from './userinfo-jwt.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
@@ -149,6 +150,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   keepCustomClaims(provider);
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
+  provider.use(answerUnservedMethods);
   provider.use(auth0TokenErrors);
   provider.use(normalizeTokenRequest({ clients, managementAudience }));
   provider.use(keepOfflineAccess);
