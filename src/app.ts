@@ -15,7 +15,7 @@ import { avatarRoutes } from './pictures/avatar-routes.ts';
 import { pictureServingRoutes } from './pictures/picture-serving-routes.ts';
 import { pictureUploadRoutes } from './pictures/picture-upload-routes.ts';
 import { tenantSettingsRoutes } from './tenant/tenant-settings-routes.ts';
-import { frameworkErrors, installErrorHandling } from './platform/http-errors.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
 import { installJsonParser, schemaController } from './platform/validation.ts';
 import type { Services } from './services.ts';
@@ -35,6 +35,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     // Auth0 user ids (provider|id) can be long; fastify's default of 100 characters would answer 414.
     routerOptions: { maxParamLength: 1024 },
     frameworkErrors,
+    clientErrorHandler,
   };
   if (config.tls) serverOptions.https = { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;

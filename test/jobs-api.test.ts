@@ -89,6 +89,9 @@ describe.each(dialects)('/api/v2/jobs on %s', (dialect) => {
     expect(job.location).toMatch(new RegExp(`^${server.url}jobs-files/${created.id}/users\\.json\\?expires=\\d+&signature=`));
     const res = await fetch(job.location!);
     expect(res.status).toBe(200);
+    // Users' own text: never sniffed into a page (found in the security read).
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
     const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThanOrEqual(2503);
     expect(lines.find((l) => l.email === 'user2@import.test')).toEqual({ email: 'user2@import.test', theme: 'dark', user_id: expect.stringMatching(/^auth0\|/) });

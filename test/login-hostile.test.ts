@@ -40,6 +40,26 @@ describe('sign-in against hostile input', () => {
     expect(await res.text()).toContain('redirect_uri did not match');
   });
 
+  // Found by the robustness sweep: the provider serves these by GET only and answered Koa's bare text "Not Found".
+  it.each(['authorize', 'oidc/logout'])('answers POST /%s, which the provider does not serve, with a JSON 405', async (path) => {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=${web.clientId}` });
+    expect(res.status).toBe(405);
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: `POST is not supported on /${path}.` });
+  });
+
+  // Found by the security read: the provider's own pages (errors, logout) had no framing or sniffing protection.
+  it('serves the provider\'s pages unframeable and unsniffable, its error pages under the hosted pages\' CSP', async () => {
+    const error = await authorize({ client_id: 'nope', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' });
+    expect(error.status).toBe(400);
+    expect(error.headers.get('x-frame-options')).toBe('DENY');
+    expect(error.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(error.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const logout = await fetch(`${server.url}oidc/logout`, { redirect: 'manual' });
+    expect(logout.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(logout.headers.get('x-frame-options')).toBe('DENY');
+    expect(logout.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
   it('requires PKCE from a public client', async () => {
     const res = await authorize({ client_id: spa.clientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 's' });
     expect(res.status).toBe(303);

@@ -27,6 +27,10 @@ const CASES: Case[] = [
   { name: 'metadata key with $', method: 'POST', path: '/users', body: withBody({ user_metadata: { $where: 1 } }), code: 'invalid_body' },
   { name: 'metadata nested 1000 deep', method: 'POST', path: '/users', body: nested(1000), code: 'invalid_body' },
   { name: 'metadata of 400,000 nested arrays', method: 'POST', path: '/users', body: withBody({}).replace(/}$/, `,"user_metadata":{"a":${'['.repeat(400_000)}${']'.repeat(400_000)}}}`), code: 'invalid_body' },
+  // Found by the robustness sweep: bodies this deep overflowed the stack in JSON.stringify (connection options,
+  // identities) or in the copy into the Actions sandbox, and answered 500.
+  { name: 'connection options nested 10,000 deep', method: 'POST', path: '/connections', body: `{"name":"deep","strategy":"auth0","options":{"validation":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`, message: 'Payload validation error: JSON nested more than 64 levels deep.' },
+  { name: 'identity user_id nested 10,000 deep', method: 'POST', path: '/users/auth0%7Cnobody/identities', body: `{"provider":"auth0","user_id":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, code: 'invalid_body' },
   { name: 'metadata nested 50 deep', method: 'POST', path: '/users', body: withBody({ user_metadata: JSON.parse(nested(50)).user_metadata }), code: 'invalid_body' },
   { name: '__proto__ key', method: 'POST', path: '/users', body: '{"connection":"x","__proto__":{"admin":true}}', status: 400 },
   { name: 'email too long', method: 'POST', path: '/users', body: withBody({ email: `${'a'.repeat(60)}@${'b'.repeat(200)}.com` }), code: 'invalid_body' },

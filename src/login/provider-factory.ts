@@ -13,6 +13,7 @@ import { allowedOrigins, ClientAdapter } from './client-metadata.ts';
 import { auth0InteractionPolicy, keepOfflineAccess, loadOrGrowGrant } from './grant-policy.ts';
 import type { LoginSettings } from './login-settings.ts';
 import type { OidcPayloads } from './oidc-payloads.ts';
+import { PAGE_HEADERS } from './pages/layout.ts';
 import { logoutPage, messagePage } from './pages/login-pages.ts';
 import { legacyLogout } from './legacy-logout.ts';
 import { registerPasswordGrants } from './password-realm-grant.ts';
@@ -21,6 +22,8 @@ import type { LoginStates, PostLoginHook } from './post-login.ts';
 import { resourceIndicatorsFeature } from './resource-servers.ts';
 import { auth0AccessTokenShape, extraTokenClaimsWith, findAccountWith, keepCustomClaims } from './token-claims.ts';
 import { auth0TokenErrors, normalizeTokenRequest } from './token-request.ts';
+import { answerUnservedMethods } from './unserved-methods.ts';
+import { protectProviderPages } from './provider-page-headers.ts';
 import { userinfoForJwtAccessTokens } from './userinfo-jwt.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
@@ -132,18 +135,17 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
-          ctx.type = 'html';
+          ctx.set(PAGE_HEADERS);
           ctx.body = logoutPage(await settings.theme(), form, ctx.oidc.client?.clientName);
         },
         postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
-          ctx.type = 'html';
+          ctx.set(PAGE_HEADERS);
           ctx.body = messagePage(await settings.theme(), 'Logged out', 'You are logged out.');
         },
       },
     },
     renderError: async (ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }) => {
-      ctx.type = 'html';
-      ctx.set('cache-control', 'no-store');
+      ctx.set(PAGE_HEADERS);
       ctx.body = messagePage(await settings.theme(), 'Something went wrong', `${out.error}: ${out.error_description ?? ''}`, { alert: true });
     },
   });
@@ -156,6 +158,8 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   keepCustomClaims(provider);
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
+  provider.use(protectProviderPages);
+  provider.use(answerUnservedMethods);
   provider.use(auth0TokenErrors);
   provider.use(normalizeTokenRequest({ clients, managementAudience }));
   provider.use(keepOfflineAccess);

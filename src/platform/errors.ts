@@ -24,11 +24,15 @@ export const ERROR_STATUS = {
   inexistent_action_version: 404,
   not_found: 404,
   method_not_allowed: 405,
+  /** The client took too long to send its request (Node's request timeout). */
+  request_timeout: 408,
   user_exists: 409,
   conflict: 409,
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,
+  /** The request line and headers together exceed Node's limit (a very long URL counts). */
+  headers_too_large: 431,
   too_many_requests: 429,
   internal_error: 500,
   service_unavailable: 503,

@@ -1,10 +1,11 @@
 // The error handler on a real fastify instance: every kind of client mistake becomes Auth0's error body with
 // the registry's status, and an unexpected failure becomes a 500 that says nothing about the internals.
 import { Type } from '@sinclair/typebox';
+import { connect } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from './errors.ts';
-import { installErrorHandling } from './http-errors.ts';
+import { clientErrorHandler, installErrorHandling } from './http-errors.ts';
 import { schemaController } from './validation.ts';
 
 describe('installErrorHandling', () => {
@@ -73,5 +74,40 @@ describe('installErrorHandling', () => {
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal error.', errorCode: 'internal_error' });
     expect(res.body).not.toContain('hunter2');
+  });
+});
+
+// Found by the robustness sweep: a 200 KB query string answered fastify's default 431 body, without errorCode.
+describe('clientErrorHandler', () => {
+  let app: FastifyInstance;
+  let port: number;
+  beforeAll(async () => {
+    app = Fastify({ logger: false, clientErrorHandler });
+    app.get('/', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as { port: number }).port;
+  });
+  afterAll(() => app.close());
+
+  /** Writes bytes on a fresh connection and returns everything the server writes back. */
+  const exchange = (bytes: string) => new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+    let out = '';
+    socket.on('data', (c) => (out += c.toString()));
+    socket.on('close', () => resolve(out));
+    socket.on('error', reject);
+  });
+  const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+
+  it('answers a URL over the header limit with 431 in the registry shape', async () => {
+    const answer = await exchange(`GET /?q=${'x'.repeat(200_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1.1 431 /);
+    expect(bodyOf(answer)).toEqual({ statusCode: 431, error: 'Request Header Fields Too Large', message: expect.stringContaining('exceed'), errorCode: 'headers_too_large' });
+  });
+
+  it('answers bytes that are not HTTP with 400 in the registry shape', async () => {
+    const answer = await exchange('NOT HTTP AT ALL\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1.1 400 /);
+    expect(bodyOf(answer)).toMatchObject({ statusCode: 400, errorCode: 'bad_request' });
   });
 });

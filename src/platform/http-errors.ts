@@ -1,6 +1,8 @@
 // Turns everything a route can throw into Auth0's error body: our ApiErrors as they are, fastify's own client
 // errors (validation, bad JSON, body too large, wrong content type) into the matching registry code, and
 // anything else into a logged 500 whose body says nothing about the internals.
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ApiError, errorBody, type ErrorCode } from './errors.ts';
 
@@ -72,3 +74,22 @@ export const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (error, 
     : new ApiError('invalid_uri', 'The request path is not a valid URL.');
   reply.status(e.statusCode).send(e.toBody());
 };
+
+/**
+ * Requests Node's HTTP parser refuses before fastify sees them (a URL or headers over the size limit, a request
+ * that is not HTTP, a client too slow to send one), written straight to the socket in the same shape: fastify's
+ * default answers these with a body that lacks errorCode.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const e = error.code === 'HPE_HEADER_OVERFLOW'
+    ? new ApiError('headers_too_large', `The request line and headers exceed ${maxHeaderSize} bytes.`)
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new ApiError('request_timeout', 'The request was not received in time.')
+      : new ApiError('bad_request', 'The request is not valid HTTP.');
+  const body = JSON.stringify(e.toBody());
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${e.statusCode} ${STATUS_CODES[e.statusCode]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}

@@ -5,6 +5,8 @@
 import { Ajv, type Options } from 'ajv';
 import formats from 'ajv-formats';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { ApiError } from './errors.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 
 const BASE_OPTIONS: Options = { removeAdditional: false, allErrors: false, useDefaults: true, strict: false };
 
@@ -29,13 +31,17 @@ export const schemaController: FastifyServerOptions['schemaController'] = {
 
 /**
  * JSON bodies as fastify parses them (with its prototype-poisoning guard), except that an empty body is no body:
- * clients, the auth0 SDK among them, send `Content-Type: application/json` on DELETE and GET with nothing after it.
+ * clients, the auth0 SDK among them, send `Content-Type: application/json` on DELETE and GET with nothing after it;
+ * and a body nested deeper than MAX_JSON_DEPTH is refused before it is parsed (see json-depth.ts).
  */
 export function installJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      return done(new ApiError('invalid_body', `Payload validation error: JSON nested more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
+    }
     return parseJson(request, text, done);
   });
 }

@@ -7,7 +7,12 @@ let server: http.Server;
 let base: string;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    if (req.url === '/redirect-to-metadata') {
+    if (req.url?.startsWith('/redirect-to?')) {
+      res.writeHead(302, { location: new URL(req.url, 'http://x').searchParams.get('to')! }).end();
+    } else if (req.url === '/headers') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ authorization: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null, other: req.headers['x-other'] ?? null }));
+    } else if (req.url === '/redirect-to-metadata') {
       res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     } else if (req.url === '/big') {
       res.end('x'.repeat(5000));
@@ -65,6 +70,19 @@ describe('createSafeFetch', () => {
     it('re-checks every redirect hop', async () => {
       const reply = await createSafeFetch({ addressPolicy: loopbackOnly })(get(`${base}/redirect-to-metadata`), never);
       expect(reply).toEqual({ error: '169.254.169.254 is an address actions may not reach' });
+    });
+
+    // Found by the security sweep: every hop was sent the action's original headers, so an API that redirected
+    // elsewhere handed the action's bearer token to that other host.
+    it('drops credentials when a redirect leaves the origin, keeps them within it', async () => {
+      const fetch = createSafeFetch({ addressPolicy: loopbackOnly, resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+      const port = new URL(base).port;
+      const headers: [string, string][] = [['Authorization', 'Bearer secret'], ['Cookie', 'a=b'], ['X-Other', 'kept']];
+      const via = (to: string) => fetch({ url: `${base}/redirect-to?to=${encodeURIComponent(to)}`, method: 'GET', headers }, never);
+      const other = await via(`http://elsewhere.example:${port}/headers`);
+      expect(JSON.parse((other as { body: string }).body)).toEqual({ authorization: null, cookie: null, other: 'kept' });
+      const same = await via(`${base}/headers`);
+      expect(JSON.parse((same as { body: string }).body)).toEqual({ authorization: 'Bearer secret', cookie: 'a=b', other: 'kept' });
     });
 
     it('limits the response size', async () => {

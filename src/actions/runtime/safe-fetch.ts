@@ -40,6 +40,9 @@ export const SAFE_FETCH_DEFAULTS = {
 
 class FetchRefused extends Error {}
 
+/** Request headers that do not follow a redirect to another origin. */
+const CROSS_ORIGIN_DROPPED = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
 /**
  * fetch for actions, guarded against SSRF. The check is made on the addresses the connection will actually
  * use: a custom `lookup` resolves the name, refuses it if ANY address is not allowed, and hands the checked
@@ -80,14 +83,19 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
       let url = new URL(request.url);
       let method = request.method;
       let body = request.body;
+      let headers = request.headers;
       for (let hop = 0; ; hop++) {
         checkUrl(url, policy);
-        const res = await send(url, method, request.headers, body, lookup, signal);
+        const res = await send(url, method, headers, body, lookup, signal);
         const location = res.headers.location;
         if ([301, 302, 303, 307, 308].includes(res.statusCode ?? 0) && location) {
           res.resume();
           if (hop >= maxRedirects) throw new FetchRefused(`more than ${maxRedirects} redirects`);
-          url = new URL(location, url);
+          const next = new URL(location, url);
+          // As fetch does (Fetch standard, HTTP-redirect fetch): credentials an action sent to one origin are
+          // not handed to another one that origin redirects to.
+          if (next.origin !== url.origin) headers = headers.filter(([name]) => !CROSS_ORIGIN_DROPPED.has(name.toLowerCase()));
+          url = next;
           if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
             method = 'GET';
             body = undefined;
