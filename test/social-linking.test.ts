@@ -112,5 +112,9 @@ describe.each(dialects)('account linking on %s', (dialect) => {
     expect(await server.services.users.get('oidc|partner|linus-7')).toBeNull();
     const forged = await api(server, await server.managementToken(), 'POST', `/users/${encodeURIComponent(primaryId)}/identities`, JSON.stringify({ link_with: `${tokens!.id_token!.slice(0, -4)}AAAA` }));
     expect(forged).toMatchObject({ status: 400, body: { errorCode: 'bad_request' } });
+    // An access token is signed by the same key but proves no fresh sign-in to the secondary account.
+    const accessToken = await server.managementToken(['read:users']);
+    const refused = await api(server, await server.managementToken(), 'POST', `/users/${encodeURIComponent(primaryId)}/identities`, JSON.stringify({ link_with: accessToken }));
+    expect(refused).toMatchObject({ status: 400, body: { errorCode: 'bad_request', message: 'link_with must be an ID token, not an access token.' } });
   });
 });

@@ -4,7 +4,7 @@
 // those arrays are shown only with read:user_idp_tokens, as everywhere else.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { ConnectionsStore } from '../connections/connections-store.ts';
 import { hasScope } from '../management/guard.ts';
 import type { AccessTokens } from '../management/access-tokens.ts';
@@ -57,9 +57,16 @@ export async function identitiesRoutes(api: FastifyInstance, opts: IdentitiesRou
   async function secondaryFromToken(request: FastifyRequest, token: string): Promise<string> {
     let audiences: string[];
     try {
-      const aud = decodeJwt(token).aud;
+      const claims = decodeJwt(token);
+      // Access tokens (RFC 9068 `at+jwt`, or ours carrying `scope`/`gty`) are signed by the same key; Auth0 takes
+      // only an ID token here, the proof that the user just signed in to the secondary account.
+      if (decodeProtectedHeader(token).typ === 'at+jwt' || 'scope' in claims || 'gty' in claims) {
+        throw new ApiError('bad_request', 'link_with must be an ID token, not an access token.');
+      }
+      const aud = claims.aud;
       audiences = Array.isArray(aud) ? aud : aud ? [aud] : [];
-    } catch {
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
       throw new ApiError('bad_request', 'link_with is not a valid JWT.');
     }
     const principal = request.principal;
