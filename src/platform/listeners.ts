@@ -6,10 +6,11 @@ export type Listener<E> = (event: E) => Promise<void> | void;
 export class Listeners<E> {
   readonly #listeners: Listener<E>[] = [];
 
-  constructor(
-    private readonly what: string,
-    private readonly log: (error: unknown) => void = (error) => process.stderr.write(`${what} listener failed: ${String(error)}\n`),
-  ) {}
+  private readonly log: (error: unknown) => void;
+
+  constructor(what: string, log?: (error: unknown) => void) {
+    this.log = log ?? ((error) => process.stderr.write(`${what} listener failed: ${String(error)}\n`));
+  }
 
   on(listener: Listener<E>): void {
     this.#listeners.push(listener);

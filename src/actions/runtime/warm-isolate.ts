@@ -50,6 +50,8 @@ export class WarmIsolate {
   private constructor(
     readonly versionId: string,
     private readonly isolate: ivm.Isolate,
+    // Held for the isolate's life: the handler reference runs in it, and dropping the last handle would let
+    // isolated-vm release the context under a warm isolate.
     private readonly context: ivm.Context,
     private readonly invokeRef: ivm.Reference<(input: string) => Promise<string>>,
   ) {}

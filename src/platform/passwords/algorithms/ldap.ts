@@ -6,8 +6,7 @@
  */
 import { constantTimeEqual, passwordBytes } from '../encodings.ts';
 import { DIGEST_BYTES, digest, type DigestName } from '../digests.ts';
-import { issue, joinPath } from '../validation-issue.ts';
-import { forbidSaltObject, requireUtf8Hash, type CustomHashAlgorithmImpl } from './rules.ts';
+import { validateSelfDescribingHash, type CustomHashAlgorithmImpl } from './rules.ts';
 
 const SCHEMES: Record<string, { name: DigestName; salted: boolean }> = {
   MD5: { name: 'md5', salted: false }, SMD5: { name: 'md5', salted: true },
@@ -34,12 +33,7 @@ function parse(value: string): { name: DigestName; salted: boolean; bytes: Buffe
 }
 
 export const ldap: CustomHashAlgorithmImpl = {
-  validate(spec, path, out) {
-    requireUtf8Hash(spec, path, out);
-    forbidSaltObject(spec, path, out);
-    const parsed = parse(spec.hash.value);
-    if (typeof parsed === 'string') out.push(issue('PATTERN', joinPath(path, 'hash.value'), parsed));
-  },
+  validate: validateSelfDescribingHash(parse),
   async verify(plain, spec) {
     const parsed = parse(spec.hash.value);
     if (typeof parsed === 'string') return false;

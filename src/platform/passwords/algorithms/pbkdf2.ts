@@ -4,8 +4,7 @@
  */
 import { constantTimeEqual, passwordBytes } from '../encodings.ts';
 import { pbkdf2 as derive, type DigestName } from '../digests.ts';
-import { issue, joinPath } from '../validation-issue.ts';
-import { forbidSaltObject, requireUtf8Hash, type CustomHashAlgorithmImpl } from './rules.ts';
+import { validateSelfDescribingHash, type CustomHashAlgorithmImpl } from './rules.ts';
 
 /**
  * Auth0's digest names (OpenSSL's, aliases included) mapped to the digest they compute. The MDC2
@@ -47,12 +46,7 @@ function parse(value: string): ParsedPbkdf2 | string {
 }
 
 export const pbkdf2: CustomHashAlgorithmImpl = {
-  validate(spec, path, out) {
-    requireUtf8Hash(spec, path, out);
-    forbidSaltObject(spec, path, out);
-    const parsed = parse(spec.hash.value);
-    if (typeof parsed === 'string') out.push(issue('PATTERN', joinPath(path, 'hash.value'), parsed));
-  },
+  validate: validateSelfDescribingHash(parse),
   async verify(plain, spec) {
     const p = parse(spec.hash.value);
     if (typeof p === 'string') return false;

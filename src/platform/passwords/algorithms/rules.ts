@@ -65,3 +65,16 @@ export function checkSaltEncoding(spec: CustomPasswordHash, path: string, out: V
       `Object didn't pass validation for format ${salt.encoding as ValueEncoding}: ${salt.value}`));
   }
 }
+
+/**
+ * The validation of a hash whose `hash.value` carries everything (scheme, parameters, salt): UTF-8, no salt
+ * object, and a value that `parse` accepts (it answers the reason as a string when it does not).
+ */
+export function validateSelfDescribingHash(parse: (value: string) => unknown): CustomHashAlgorithmImpl['validate'] {
+  return (spec, path, out) => {
+    requireUtf8Hash(spec, path, out);
+    forbidSaltObject(spec, path, out);
+    const parsed = parse(spec.hash.value);
+    if (typeof parsed === 'string') out.push(issue('PATTERN', joinPath(path, 'hash.value'), parsed));
+  };
+}
