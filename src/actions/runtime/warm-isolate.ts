@@ -50,8 +50,7 @@ export class WarmIsolate {
   private constructor(
     readonly versionId: string,
     private readonly isolate: ivm.Isolate,
-    // Held for the isolate's life: the handler reference runs in it, and dropping the last handle would let
-    // isolated-vm release the context under a warm isolate.
+    // Held for the isolate's life beside the handler reference that runs in it (kept deliberately, never read).
     private readonly context: ivm.Context,
     private readonly invokeRef: ivm.Reference<(input: string) => Promise<string>>,
   ) {}
