@@ -92,7 +92,10 @@ export async function createServices(config: Config, options: ServicesOptions = 
   const users = new UsersStore(db, usersDeps);
   const audience = managementAudience(config.issuer);
   const identities = new UserIdentities(db);
-  const signIn = new SignIn({ config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience });
+  const signIn = new SignIn({
+    config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience,
+    tenantName: () => tenantSettings.current().friendly_name || undefined,
+  });
   const actionsLogger = options.actionsLogger ?? pino({ level: config.logLevel, name: 'actions' });
   wireActionsIntoSignIn({ signIn, users, connections, actions, audience, issuer: config.issuer, logger: actionsLogger });
   const blobs = createBlobStore(config.blobStore);

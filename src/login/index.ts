@@ -11,6 +11,7 @@ import { Upstreams } from '../connections/upstream.ts';
 import { noCredentialsExchangeActions, noRegistrationActions, type CredentialsExchangeHook, type RegistrationHooks } from './action-hooks.ts';
 import { BruteForceGuard } from './brute-force.ts';
 import { CsrfTokens } from './csrf.ts';
+import { brandingRoutes } from './branding-routes.ts';
 import { dbconnectionsSignupRoutes } from './dbconnections-signup.ts';
 import { FederatedSignIn, type FederatedUsersPort } from './federated-login.ts';
 import { CALLBACK_PATH, federatedRoutes } from './federated-routes.ts';
@@ -43,6 +44,8 @@ export interface SignInDeps {
   /** Federated users: find by identity, create, sync root attributes (the users domain's UserIdentities). */
   identities: FederatedUsersPort;
   managementAudience: ManagementAudience;
+  /** The tenant's display name (tenant settings' `friendly_name`), shown on the hosted pages. */
+  tenantName?: () => string | undefined;
 }
 
 export class SignIn {
@@ -61,7 +64,7 @@ export class SignIn {
   credentialsExchangeHook: CredentialsExchangeHook = noCredentialsExchangeActions;
 
   constructor(readonly deps: SignInDeps) {
-    this.settings = new LoginSettings(deps.db);
+    this.settings = new LoginSettings(deps.db, deps.tenantName);
     this.bruteForce = new BruteForceGuard(deps.db);
     this.payloads = new OidcPayloads(deps.db);
     this.loginStates = new LoginStates(this.payloads);
@@ -123,6 +126,7 @@ export class SignIn {
   /** Routes inside the guarded /api/v2 scope. */
   async registerManagementRoutes(api: FastifyInstance): Promise<void> {
     await api.register(signInManagementRoutes, { keys: this.deps.keys, host: this.host, bruteForce: this.bruteForce, users: this.deps.users });
+    await api.register(brandingRoutes, { settings: this.settings });
   }
 
   close(): void {

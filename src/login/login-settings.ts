@@ -50,7 +50,14 @@ export interface LoginSecrets {
 export class LoginSettings {
   private readonly db: Kysely<LoginSettingsTables>;
   private themeCache: { at: number; theme: LoginTheme } | null = null;
-  constructor(handle: DatabaseHandle) {
+  /**
+   * @param tenantName the tenant's display name when it has one (Auth0's tenant `friendly_name`, owned by the
+   *   tenant domain); it wins over a name stored with the theme.
+   */
+  constructor(
+    handle: DatabaseHandle,
+    private readonly tenantName: () => string | undefined = () => undefined,
+  ) {
     this.db = handle.tables<LoginSettingsTables>();
   }
 
@@ -83,18 +90,20 @@ export class LoginSettings {
 
   /** The theme, cached for a few seconds: every login page reads it. */
   async theme(): Promise<LoginTheme> {
-    if (this.themeCache && Date.now() - this.themeCache.at < 5_000) return this.themeCache.theme;
-    const stored = (await this.read<Partial<LoginTheme>>('theme')) ?? {};
-    const theme = { ...DEFAULT_THEME, ...stored };
-    this.themeCache = { at: Date.now(), theme };
-    return theme;
+    if (!this.themeCache || Date.now() - this.themeCache.at >= 5_000) {
+      const stored = (await this.read<Partial<LoginTheme>>('theme')) ?? {};
+      this.themeCache = { at: Date.now(), theme: { ...DEFAULT_THEME, ...stored } };
+    }
+    const name = this.tenantName();
+    return name ? { ...this.themeCache.theme, tenantName: name } : this.themeCache.theme;
   }
 
   async setTheme(patch: Partial<LoginTheme>): Promise<LoginTheme> {
-    const theme = { ...(await this.theme()), ...validTheme(patch) };
-    await this.write('theme', theme);
+    // Merged with what is stored, not with theme(): the tenant's name comes from elsewhere and is not copied here.
+    const stored = (await this.read<Partial<LoginTheme>>('theme')) ?? {};
+    await this.write('theme', { ...DEFAULT_THEME, ...stored, ...validTheme(patch) });
     this.themeCache = null;
-    return theme;
+    return this.theme();
   }
 }
 
