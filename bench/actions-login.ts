@@ -3,57 +3,17 @@
 // (SQLite): rounds alternating nothing bound and the seed's picture action bound (warm), then the first login
 // after each of several deploys (new version → bound-actions cache cleared, new isolate).
 //   node --no-node-snapshot --import tsx bench/actions-login.ts [--logins 300] [--deploys 20]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import path from 'node:path';
-import { bootstrapTenant } from '../src/bootstrap.ts';
-import { loadConfig } from '../src/config.ts';
-import { createServices } from '../src/services.ts';
-import { BENCH_CALLBACK, oneLogin, waitForServer, type BenchApp } from './login-client.ts';
+import { cpus, totalmem } from 'node:os';
+import { PICTURE_FROM_METADATA as ACTION_CODE } from '../src/actions/test-support/seed-actions.ts';
+import { benchTenant, numberArg, oneLogin, seedBenchApp, startBenchServer, type BenchApp } from './login-client.ts';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const LOGINS = arg('logins', 300);
-const DEPLOYS = arg('deploys', 20);
-const PORT = arg('port', 39125);
-const BASE = `http://127.0.0.1:${PORT}/`;
+const LOGINS = numberArg('logins', 300);
+const DEPLOYS = numberArg('deploys', 20);
+const tenant = benchTenant(numberArg('port', 39125));
+const { base: BASE, env } = tenant;
 const EMAIL = 'ada@bench.example';
 const PASSWORD = 'Bench-Password-1';
 const PICTURE = 'https://img.example.com/ada.png';
-const ACTION_CODE = `exports.onExecutePostLogin = async (event, api) => {
-  const { picture } = event.user.user_metadata;
-  if (picture) {
-    // Return the persisted user_metadata.picture in the ID token
-    api.idToken.setCustomClaim("picture", picture)
-  }
-};`;
-
-const dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-bench-'));
-const env = {
-  ...process.env,
-  PORT: String(PORT),
-  HOST: '127.0.0.1',
-  PORTRAIT_ISSUER: BASE,
-  PORTRAIT_DATA_DIR: dataDir,
-  PORTRAIT_LOG_LEVEL: 'warn',
-  PORTRAIT_BOOTSTRAP_CLIENT_ID: 'bench-admin-client',
-  PORTRAIT_BOOTSTRAP_CLIENT_SECRET: 'bench-admin-client-secret-0123456789abcdef',
-};
-
-async function seed(): Promise<BenchApp> {
-  const services = await createServices(loadConfig(env));
-  await bootstrapTenant(services);
-  const { client, secret } = await services.clients.create({
-    name: 'Bench App', callbacks: [BENCH_CALLBACK], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_post',
-  });
-  await services.connections.enableClientEverywhere(client.client_id);
-  await services.users.create({ connection: 'Username-Password-Authentication', email: EMAIL, password: PASSWORD, user_metadata: { picture: PICTURE } });
-  await services.close();
-  return { clientId: client.client_id, clientSecret: secret! };
-}
 
 /** The Management API as an app would call it, with the bootstrap client's token. */
 async function managementApi() {
@@ -89,10 +49,9 @@ async function timed(app: BenchApp, count: number, expectPicture: boolean): Prom
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(1)} ms, p99 ${pct(xs, 0.99).toFixed(1)} ms (n=${xs.length})`;
 
-const app = await seed();
-const server = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'src/main.ts', 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+const app = await seedBenchApp(tenant, ['authorization_code'], [{ email: EMAIL, password: PASSWORD, user_metadata: { picture: PICTURE } }]);
+const server = await startBenchServer(tenant);
 try {
-  await waitForServer(BASE);
   const api = await managementApi();
   await timed(app, 20, false); // warm-up: provider instance, JIT, argon2 pool
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; sequential logins`);
@@ -124,7 +83,5 @@ try {
   console.log(`first login after a deploy:  ${fmt(afterDeploy)}`);
   console.log(`added by the action: p50 ${(pct(warm, 0.5) - pct(without, 0.5)).toFixed(1)} ms warm, ${(pct(afterDeploy, 0.5) - pct(without, 0.5)).toFixed(1)} ms after a deploy`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  rmSync(dataDir, { recursive: true, force: true });
+  await server.stop();
 }

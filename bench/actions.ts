@@ -6,17 +6,11 @@
  */
 import os from 'node:os';
 import { ActionsEngine } from '../src/actions/index.ts';
+import { PICTURE_FROM_METADATA } from '../src/actions/test-support/seed-actions.ts';
 
 const warmRuns = Number(process.argv[2] ?? 3000);
 const coldRuns = Number(process.argv[3] ?? 20);
 
-const SEED_PICTURE_ACTION = `exports.onExecutePostLogin = async (event, api) => {
-  const { picture } = event.user.user_metadata;
-  if (picture) {
-    // Return the persisted user_metadata.picture in the ID token
-    api.idToken.setCustomClaim("picture", picture)
-  }
-};`;
 
 const event = {
   user: {
@@ -37,7 +31,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const engine = new ActionsEngine({ logger: { info() {}, warn() {} } });
-const base = { actionId: 'act_picture', name: 'picture', code: SEED_PICTURE_ACTION };
+const base = { actionId: 'act_picture', name: 'picture', code: PICTURE_FROM_METADATA };
 const run = (versionId: string) =>
   engine.runFlow({ trigger: 'post-login', actions: [{ ...base, versionId }], event, grantedScopes: ['openid', 'profile', 'email'] });
 

@@ -9,58 +9,13 @@
  * process so its peak RSS (getrusage maxrss) belongs to the parse alone.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
+import { createReadStream, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseUsersFile } from '../src/jobs/import/parse-users-file.ts';
 import { JsonArraySplitter } from '../src/jobs/import/split-json-array.ts';
-
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-
-const B64 = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** A deterministic bcrypt-shaped string (cost 10, 53 characters of salt + hash) per user. */
-function fakeBcrypt(seed: number): string {
-  let x = (seed * 2654435761) >>> 0;
-  let s = '$2b$10$';
-  for (let i = 0; i < 53; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    s += B64[x & 63];
-  }
-  return s;
-}
-
-function user(i: number) {
-  return {
-    email: `user${i}@example.com`,
-    email_verified: i % 3 === 0,
-    user_id: `${i.toString(16).padStart(24, '0')}`,
-    given_name: 'Ada',
-    family_name: `Lovelace${i % 1000}`,
-    name: `Ada Lovelace${i % 1000}`,
-    password_hash: fakeBcrypt(i),
-    user_metadata: { plan: i % 10 === 0 ? 'pro' : 'free', locale: 'en-GB' },
-    app_metadata: { roles: ['user'] },
-  };
-}
-
-async function generate(path: string, n: number, format: 'json' | 'ndjson'): Promise<void> {
-  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-  if (format === 'json') out.write('[\n');
-  for (let i = 0; i < n; i++) {
-    const sep = format === 'json' ? (i < n - 1 ? ',\n' : '\n') : '\n';
-    if (!out.write(JSON.stringify(user(i)) + sep)) await once(out, 'drain');
-  }
-  if (format === 'json') out.write(']\n');
-  out.end();
-  await once(out, 'finish');
-}
+import { stringArg, writeUsersFile } from './users-file.ts';
 
 /** Child process: parse one file and print its figures as JSON. */
 async function parsePhase(path: string, mode: string): Promise<void> {
@@ -92,18 +47,18 @@ async function parsePhase(path: string, mode: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (arg('phase', '') === 'parse') return parsePhase(arg('file', ''), arg('mode', 'portrait'));
-  const n = Number(arg('users', '1000000'));
-  const which = arg('format', 'both');
+  if (stringArg('phase', '') === 'parse') return parsePhase(stringArg('file', ''), stringArg('mode', 'portrait'));
+  const n = Number(stringArg('users', '1000000'));
+  const which = stringArg('format', 'both');
   const formats = (which === 'both' ? ['json', 'ndjson'] : [which]) as Array<'json' | 'ndjson'>;
   console.log(`machine: ${cpus().length} CPUs, ${cpus()[0]?.model}; node ${process.version}`);
   for (const format of formats) {
     const path = join(tmpdir(), `portrait-bench-users-${n}.${format === 'json' ? 'json' : 'ndjson'}`);
     const g = performance.now();
-    await generate(path, n, format);
+    await writeUsersFile(path, n, format);
     const size = statSync(path).size;
     console.log(`${format}: generated ${n} users, ${(size / 1e6).toFixed(0)} MB in ${((performance.now() - g) / 1000).toFixed(1)} s`);
-    const modes = ['portrait', ...(args.includes('--compare-stream-json') && format === 'json' ? ['splitter', 'stream-json'] : [])];
+    const modes = ['portrait', ...(process.argv.includes('--compare-stream-json') && format === 'json' ? ['splitter', 'stream-json'] : [])];
     for (const mode of modes) {
       const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', 'parse', '--file', path, '--mode', mode], { encoding: 'utf8' });
       if (child.status !== 0) throw new Error(child.stderr);
@@ -111,7 +66,7 @@ async function main(): Promise<void> {
       console.log(`${format} [${mode}]: ${r.valid} valid, ${r.invalid} invalid in ${r.seconds.toFixed(2)} s = ` +
         `${Math.round(r.usersPerSecond).toLocaleString('en')} users/s, ${(size / 1e6 / r.seconds).toFixed(0)} MB/s, peak RSS ${r.peakRssMb.toFixed(0)} MB`);
     }
-    if (!args.includes('--keep')) rmSync(path);
+    if (!process.argv.includes('--keep')) rmSync(path);
   }
 }
 

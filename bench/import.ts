@@ -10,46 +10,11 @@
  * peak RSS (getrusage maxrss) is the import's own.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-
-const B64 = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-function fakeBcrypt(seed: number): string {
-  let x = (seed * 2654435761) >>> 0 || 1;
-  let s = '$2b$10$';
-  for (let i = 0; i < 53; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    s += B64[x & 63];
-  }
-  return s;
-}
-
-/** Same shape as bench/import-parse.ts: about 330 bytes per user. */
-function user(i: number) {
-  return {
-    email: `user${i}@example.com`, email_verified: i % 3 === 0, user_id: i.toString(16).padStart(24, '0'),
-    given_name: 'Ada', family_name: `Lovelace${i % 1000}`, name: `Ada Lovelace${i % 1000}`, password_hash: fakeBcrypt(i),
-    user_metadata: { plan: i % 10 === 0 ? 'pro' : 'free', locale: 'en-GB' }, app_metadata: { roles: ['user'] },
-  };
-}
-
-async function generate(path: string, n: number): Promise<void> {
-  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-  out.write('[\n');
-  for (let i = 0; i < n; i++) if (!out.write(JSON.stringify(user(i)) + (i < n - 1 ? ',\n' : '\n'))) await once(out, 'drain');
-  out.write(']\n');
-  out.end();
-  await once(out, 'finish');
-}
+import { stringArg, writeUsersFile } from './users-file.ts';
 
 /** Child process: one import on a fresh database; prints its figures as JSON. */
 async function importPhase(file: string, database: string, upsert: boolean): Promise<void> {
@@ -103,24 +68,24 @@ async function importPhase(file: string, database: string, upsert: boolean): Pro
 }
 
 async function main(): Promise<void> {
-  if (arg('phase', '') === 'import') return importPhase(arg('file', ''), arg('database', 'sqlite'), args.includes('--upsert'));
-  const n = Number(arg('users', '1000000'));
-  const database = arg('database', 'sqlite');
+  if (stringArg('phase', '') === 'import') return importPhase(stringArg('file', ''), stringArg('database', 'sqlite'), process.argv.includes('--upsert'));
+  const n = Number(stringArg('users', '1000000'));
+  const database = stringArg('database', 'sqlite');
   console.log(`machine: ${cpus().length} CPUs, ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
   const path = join(tmpdir(), `portrait-bench-import-${n}.json`);
   const g = performance.now();
-  await generate(path, n);
+  await writeUsersFile(path, n, 'json');
   console.log(`generated ${n} users, ${(statSync(path).size / 1e6).toFixed(0)} MB in ${((performance.now() - g) / 1000).toFixed(1)} s`);
   try {
     const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', 'import', '--file', path, '--database', database,
-      ...(args.includes('--upsert') ? ['--upsert'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      ...(process.argv.includes('--upsert') ? ['--upsert'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (child.status !== 0) throw new Error(`import child failed (${child.status})`);
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
     console.log(`process after start-up: RSS ${r.rssBeforeMb.toFixed(0)} MB; store + syntax check (what the upload does): ${r.uploadSeconds.toFixed(1)} s, peak RSS ${r.rssUploadMb.toFixed(0)} MB`);
     console.log(`import job: ${r.status}, inserted ${r.inserted}, updated ${r.updated}, failed ${r.failed} of ${r.total} in ${r.importSeconds.toFixed(1)} s = ` +
       `${Math.round(r.usersPerSecond).toLocaleString('en')} users/s (CPU ${r.cpuSeconds.toFixed(1)} s); peak RSS ${r.peakRssMb.toFixed(0)} MB`);
   } finally {
-    if (!args.includes('--keep')) rmSync(path);
+    if (!process.argv.includes('--keep')) rmSync(path);
   }
 }
 

@@ -1,5 +1,13 @@
-// The app side of one password login through the whole code flow (authorize → login page → POST password →
-// resume → code exchange), with a private cookie jar; shared by the sign-in benchmarks.
+// What the sign-in benchmarks share: the tenant they seed, the server they start, and the app side of one password
+// login through the whole code flow (authorize → login page → POST password → resume → code exchange).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bootstrapTenant } from '../src/bootstrap.ts';
+import { loadConfig } from '../src/config.ts';
+import { createServices } from '../src/services.ts';
 
 export interface BenchApp {
   clientId: string;
@@ -7,6 +15,75 @@ export interface BenchApp {
 }
 
 export const BENCH_CALLBACK = 'http://127.0.0.1:9/callback';
+
+/** `--name value` from the command line as a number, or the fallback. */
+export function numberArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+export interface BenchTenant {
+  base: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A fresh data directory and the environment of a Portrait process serving it on `port` (SQLite). */
+export function benchTenant(port: number): BenchTenant {
+  const base = `http://127.0.0.1:${port}/`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-bench-'));
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PORTRAIT_ISSUER: base,
+    PORTRAIT_DATA_DIR: dataDir,
+    PORTRAIT_LOG_LEVEL: 'warn',
+    PORTRAIT_BOOTSTRAP_CLIENT_ID: 'bench-admin-client',
+    PORTRAIT_BOOTSTRAP_CLIENT_SECRET: 'bench-admin-client-secret-0123456789abcdef',
+  };
+  return { base, dataDir, env };
+}
+
+/** Bootstraps the tenant, registers the bench app and creates the given users, then closes the database. */
+export async function seedBenchApp(
+  tenant: BenchTenant,
+  grantTypes: string[],
+  users: Array<{ email: string; password: string; user_metadata?: Record<string, unknown> }>,
+): Promise<BenchApp> {
+  const services = await createServices(loadConfig(tenant.env));
+  try {
+    await bootstrapTenant(services);
+    const { client, secret } = await services.clients.create({
+      name: 'Bench App', callbacks: [BENCH_CALLBACK], grant_types: grantTypes, token_endpoint_auth_method: 'client_secret_post',
+    });
+    await services.connections.enableClientEverywhere(client.client_id);
+    for (const user of users) await services.users.create({ connection: 'Username-Password-Authentication', ...user });
+    return { clientId: client.client_id, clientSecret: secret! };
+  } finally {
+    await services.close();
+  }
+}
+
+/** `portrait start` in a child process; `stop()` ends it and removes the data directory. */
+export async function startBenchServer(tenant: BenchTenant, nodeFlags: string[] = []) {
+  const server = spawn(process.execPath, [...nodeFlags, '--no-node-snapshot', '--import', 'tsx', 'src/main.ts', 'start'], {
+    env: tenant.env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stop = async () => {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(tenant.dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForServer(tenant.base);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
 
 export async function waitForServer(base: string): Promise<void> {
   for (let i = 0; i < 100; i++) {

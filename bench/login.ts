@@ -2,51 +2,15 @@
 // (argon2id m=19456,t=2,p=1) → resume → code exchange) and client-credentials tokens/s. Portrait runs as its
 // own process (`portrait start`, SQLite); this process only drives it.
 //   node --no-node-snapshot --import tsx bench/login.ts [--seconds 15] [--concurrency 16]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import path from 'node:path';
+import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
-import { bootstrapTenant } from '../src/bootstrap.ts';
-import { loadConfig } from '../src/config.ts';
-import { createServices } from '../src/services.ts';
-import { BENCH_CALLBACK, oneLogin, waitForServer } from './login-client.ts';
+import { benchTenant, numberArg, oneLogin, seedBenchApp, startBenchServer } from './login-client.ts';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SECONDS = arg('seconds', 15);
-const CONCURRENCY = arg('concurrency', 16);
-const PORT = arg('port', 39123);
-const BASE = `http://127.0.0.1:${PORT}/`;
+const SECONDS = numberArg('seconds', 15);
+const CONCURRENCY = numberArg('concurrency', 16);
+const tenant = benchTenant(numberArg('port', 39123));
+const { base: BASE, env } = tenant;
 const USERS = 50;
-
-const dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-bench-'));
-const env = {
-  ...process.env,
-  PORT: String(PORT),
-  HOST: '127.0.0.1',
-  PORTRAIT_ISSUER: BASE,
-  PORTRAIT_DATA_DIR: dataDir,
-  PORTRAIT_LOG_LEVEL: 'warn',
-  PORTRAIT_BOOTSTRAP_CLIENT_ID: 'bench-admin-client',
-  PORTRAIT_BOOTSTRAP_CLIENT_SECRET: 'bench-admin-client-secret-0123456789abcdef',
-};
-
-async function seed() {
-  const services = await createServices(loadConfig(env));
-  await bootstrapTenant(services);
-  const { client, secret } = await services.clients.create({
-    name: 'Bench App', callbacks: [BENCH_CALLBACK], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'client_secret_post',
-  });
-  await services.connections.enableClientEverywhere(client.client_id);
-  for (let i = 0; i < USERS; i++) {
-    await services.users.create({ connection: 'Username-Password-Authentication', email: `user${i}@bench.example`, password: 'Bench-Password-1' });
-  }
-  await services.close();
-  return { clientId: client.client_id, clientSecret: secret! };
-}
 
 async function loginBench(app: { clientId: string; clientSecret: string }) {
   let done = 0;
@@ -74,7 +38,7 @@ async function loginBench(app: { clientId: string; clientSecret: string }) {
 
 async function clientCredentialsBench() {
   const body = new URLSearchParams({
-    grant_type: 'client_credentials', client_id: env.PORTRAIT_BOOTSTRAP_CLIENT_ID, client_secret: env.PORTRAIT_BOOTSTRAP_CLIENT_SECRET, audience: `${BASE}api/v2/`,
+    grant_type: 'client_credentials', client_id: env.PORTRAIT_BOOTSTRAP_CLIENT_ID!, client_secret: env.PORTRAIT_BOOTSTRAP_CLIENT_SECRET!, audience: `${BASE}api/v2/`,
   }).toString();
   const result = await autocannon({
     url: `${BASE}oauth/token`, method: 'POST', connections: 32, duration: SECONDS, body,
@@ -83,10 +47,10 @@ async function clientCredentialsBench() {
   return { perSecond: result.requests.average, non2xx: result.non2xx, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
-const app = await seed();
-const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), '--no-node-snapshot', '--import', 'tsx', 'src/main.ts', 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+const app = await seedBenchApp(tenant, ['authorization_code', 'refresh_token'],
+  Array.from({ length: USERS }, (_, i) => ({ email: `user${i}@bench.example`, password: 'Bench-Password-1' })));
+const server = await startBenchServer(tenant, process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []);
 try {
-  await waitForServer(BASE);
   await oneLogin(BASE, app, 'user0@bench.example', 'Bench-Password-1'); // warm-up: provider instance, decoy hash, JIT
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${SECONDS} s per run`);
   const logins = await loginBench(app);
@@ -94,7 +58,5 @@ try {
   const cc = await clientCredentialsBench();
   console.log(`client-credentials tokens (autocannon, 32 connections): ${cc.perSecond.toFixed(0)}/s, non-2xx ${cc.non2xx}, p50 ${cc.p50} ms, p99 ${cc.p99} ms`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  rmSync(dataDir, { recursive: true, force: true });
+  await server.stop();
 }

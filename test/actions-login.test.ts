@@ -7,23 +7,15 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './support/databases.ts';
 import { sdkDomain, startTestServer, type TestServer } from './support/test-server.ts';
+import { DEFAULT_PICTURE_AS_PRINTED, defaultPictureCorrected } from '../src/actions/test-support/seed-actions.ts';
 import { bindPostLogin, createDeployedAction, PICTURE_FROM_METADATA } from './actions-support.ts';
 import { codeFlowLogin, createApp, createUser } from './login-support.ts';
 import { LogCapture } from './support/log-capture.ts';
 
 const MARY = { email: 'mary@example.com', password: 'Analytical-Engine-1843' };
 
-// Exactly as printed in the seed ("Change default picture for all users"); the seed's first one is PICTURE_FROM_METADATA.
-const DEFAULT_PICTURE_AS_PRINTED = `exports.onExecutePostLogin = async (event, api) => {
-  const DEFAULT_PROFILE_IMAGE = '{yourDefaultImageUrl}';
-  api.idToken.setCustomClaim("picture", {defaultProfileImage});
-};`;
 const DEFAULT_IMAGE = 'https://cdn.example.com/default-avatar.png';
-// The fix the seed's reader would make: the constant it declares, and only for users without their own picture.
-const DEFAULT_PICTURE_CORRECTED = `exports.onExecutePostLogin = async (event, api) => {
-  const DEFAULT_PROFILE_IMAGE = '${DEFAULT_IMAGE}';
-  if (!event.user.user_metadata.picture) api.idToken.setCustomClaim("picture", DEFAULT_PROFILE_IMAGE);
-};`;
+const DEFAULT_PICTURE_CORRECTED = defaultPictureCorrected(DEFAULT_IMAGE);
 
 describe.each(dialects)('post-login Actions in the real login flow on %s', (dialect) => {
   let server: TestServer;

@@ -2,19 +2,12 @@
 // bound as the Auth0 docs walk through it, then run the way the login flow runs them (services.actions).
 import { ManagementClient } from 'auth0';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PICTURE_FROM_METADATA } from './actions-support.ts';
+import { DEFAULT_PICTURE_AS_PRINTED, defaultPictureCorrected, PICTURE_FROM_METADATA } from '../src/actions/test-support/seed-actions.ts';
+
+const DEFAULT_PICTURE_CORRECTED = defaultPictureCorrected('https://cdn.example.com/default-avatar.png');
 import { dialects } from './support/databases.ts';
 import { sdkDomain, startTestServer, type TestServer } from './support/test-server.ts';
 
-// Exactly as printed in the seed ("Change default picture for all users"); the first one is PICTURE_FROM_METADATA.
-const DEFAULT_PICTURE_AS_PRINTED = `exports.onExecutePostLogin = async (event, api) => {
-  const DEFAULT_PROFILE_IMAGE = '{yourDefaultImageUrl}';
-  api.idToken.setCustomClaim("picture", {defaultProfileImage});
-};`;
-const DEFAULT_PICTURE_CORRECTED = `exports.onExecutePostLogin = async (event, api) => {
-  const DEFAULT_PROFILE_IMAGE = 'https://cdn.example.com/default-avatar.png';
-  if (!event.user.user_metadata.picture) api.idToken.setCustomClaim("picture", DEFAULT_PROFILE_IMAGE);
-};`;
 
 const postLogin = [{ id: 'post-login' as const, version: 'v3' }];
 const loginEvent = (userMetadata: Record<string, unknown>) => ({

@@ -3,14 +3,7 @@
 import type { ManagementClient } from 'auth0';
 import { expect } from 'vitest';
 
-/** The seed's "Use Actions" Action, exactly as printed: user_metadata.picture becomes the ID token's picture. */
-export const PICTURE_FROM_METADATA = `exports.onExecutePostLogin = async (event, api) => {
-  const { picture } = event.user.user_metadata;
-  if (picture) {
-    // Return the persisted user_metadata.picture in the ID token
-    api.idToken.setCustomClaim("picture", picture)
-  }
-};`;
+export { PICTURE_FROM_METADATA } from '../src/actions/test-support/seed-actions.ts';
 
 export const POST_LOGIN_TRIGGER = [{ id: 'post-login' as const, version: 'v3' }];
 

@@ -1,28 +1,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActionsEngine } from './run-flow.ts';
+import { DEFAULT_PICTURE_AS_PRINTED, PICTURE_FROM_METADATA } from './test-support/seed-actions.ts';
 import { action, loginEvent, silentLogger } from './test-support/actions.ts';
 
 const engine = new ActionsEngine({ logger: silentLogger, flowTimeoutMs: 5_000 });
 afterAll(() => engine.close());
 const profileScopes = ['openid', 'profile', 'email'];
 
-// Verbatim from the seed document ("Store picture in user_metadata" and "Change default picture").
-const SEED_PICTURE_ACTION = `exports.onExecutePostLogin = async (event, api) => {
-  const { picture } = event.user.user_metadata;
-  if (picture) {
-    // Return the persisted user_metadata.picture in the ID token
-    api.idToken.setCustomClaim("picture", picture)
-  }
-};`;
-const SEED_DEFAULT_PICTURE_ACTION = `exports.onExecutePostLogin = async (event, api) => {
-  const DEFAULT_PROFILE_IMAGE = '{yourDefaultImageUrl}';
-  api.idToken.setCustomClaim("picture", {defaultProfileImage});
-};`;
+// The seed's Actions, verbatim, from test-support/seed-actions.ts.
 
 describe('the seed actions', () => {
   it('copies user_metadata.picture into the ID token', async () => {
     const result = await engine.runFlow({
-      trigger: 'post-login', actions: [action('picture', SEED_PICTURE_ACTION)],
+      trigger: 'post-login', actions: [action('picture', PICTURE_FROM_METADATA)],
       event: loginEvent({ picture: 'https://cdn.example/jd.png' }), grantedScopes: profileScopes,
     });
     expect(result).toMatchObject({ ok: true, idTokenClaims: { picture: 'https://cdn.example/jd.png' } });
@@ -30,14 +20,14 @@ describe('the seed actions', () => {
 
   it('sets no claim when the user has no picture in metadata', async () => {
     const result = await engine.runFlow({
-      trigger: 'post-login', actions: [action('picture', SEED_PICTURE_ACTION)], event: loginEvent(), grantedScopes: profileScopes,
+      trigger: 'post-login', actions: [action('picture', PICTURE_FROM_METADATA)], event: loginEvent(), grantedScopes: profileScopes,
     });
     expect(result).toMatchObject({ ok: true, idTokenClaims: {} });
   });
 
   it('reports the default-picture action as printed: ReferenceError on line 3', async () => {
     const result = await engine.runFlow({
-      trigger: 'post-login', actions: [action('default-picture', SEED_DEFAULT_PICTURE_ACTION)], event: loginEvent(), grantedScopes: profileScopes,
+      trigger: 'post-login', actions: [action('default-picture', DEFAULT_PICTURE_AS_PRINTED)], event: loginEvent(), grantedScopes: profileScopes,
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -50,7 +40,7 @@ describe('the seed actions', () => {
   });
 
   it('sets the claim once the action is corrected', async () => {
-    const fixed = SEED_DEFAULT_PICTURE_ACTION.replace('{defaultProfileImage}', 'DEFAULT_PROFILE_IMAGE');
+    const fixed = DEFAULT_PICTURE_AS_PRINTED.replace('{defaultProfileImage}', 'DEFAULT_PROFILE_IMAGE');
     const result = await engine.runFlow({
       trigger: 'post-login', actions: [action('default-picture-fixed', fixed)], event: loginEvent(), grantedScopes: profileScopes,
     });
