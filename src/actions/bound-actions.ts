@@ -2,6 +2,7 @@
 // binding order, secrets decrypted. Kept per process for a few seconds, so a login costs no query; this
 // process's own changes (deploy, rollback, bindings, delete) clear it at once, and other nodes, which cannot
 // hear about them, converge when their entry expires.
+import { ReadThroughCache } from '../platform/read-through-cache.ts';
 import type { ActionsStore } from './actions-store.ts';
 import type { SecretsCipher } from './secrets-cipher.ts';
 import type { ActionToRun, TriggerId } from './types.ts';
@@ -9,25 +10,19 @@ import type { ActionToRun, TriggerId } from './types.ts';
 export const BOUND_ACTIONS_TTL_MS = 5_000;
 
 export class BoundActionsCache {
-  readonly #entries = new Map<TriggerId, { expires: number; actions: Promise<ActionToRun[]> }>();
+  readonly #entries: ReadThroughCache<ActionToRun[]>;
 
   constructor(
     private readonly store: ActionsStore,
     private readonly cipher: SecretsCipher,
-    private readonly ttlMs: number = BOUND_ACTIONS_TTL_MS,
-  ) {}
+    ttlMs: number = BOUND_ACTIONS_TTL_MS,
+  ) {
+    this.#entries = new ReadThroughCache(ttlMs);
+  }
 
   /** Concurrent logins share one load; a failed load is not kept. */
   load(trigger: TriggerId): Promise<ActionToRun[]> {
-    const now = Date.now();
-    const entry = this.#entries.get(trigger);
-    if (entry && entry.expires > now) return entry.actions;
-    const actions = this.#read(trigger);
-    this.#entries.set(trigger, { expires: now + this.ttlMs, actions });
-    actions.catch(() => {
-      if (this.#entries.get(trigger)?.actions === actions) this.#entries.delete(trigger);
-    });
-    return actions;
+    return this.#entries.get(trigger, () => this.#read(trigger));
   }
 
   /** Forgets everything, reads in flight included: a load that started before a change is not kept after it. */

@@ -17,6 +17,15 @@ describe('ReadThroughCache', () => {
       await expect(cache.get('b', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
       await Promise.resolve();
       expect(await cache.get('b', load)).toBe(4);
+
+      // A load that fails after clear() must not evict the newer entry that replaced it.
+      let failOld!: (e: Error) => void;
+      const old = cache.get('c', () => new Promise<number>((_, reject) => (failOld = reject)));
+      cache.clear();
+      expect(await cache.get('c', load)).toBe(5);
+      failOld(new Error('late'));
+      await expect(old).rejects.toThrow('late');
+      expect(await cache.get('c', load)).toBe(5);
     } finally {
       vi.useRealTimers();
     }

@@ -14,8 +14,10 @@ export class ReadThroughCache<V> {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     const value = load();
     this.entries.set(key, { at: Date.now(), value });
-    // A failed load is not remembered.
-    value.catch(() => this.entries.delete(key));
+    // A failed load is not remembered — unless a newer load has replaced it since (after clear()).
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
     return value;
   }
 
