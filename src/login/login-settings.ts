@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
 import { fromJsonColumn, toJsonColumn } from '../platform/db/json.ts';
 import { jsonType, type DomainMigration } from '../platform/db/migrations.ts';
+import { ReadThroughCache } from '../platform/read-through-cache.ts';
 
 interface LoginSettingsTable {
   key: string;
@@ -29,17 +30,20 @@ export const loginSettingsMigrations: DomainMigration[] = [
   },
 ];
 
-/** What a tenant may change about the hosted login pages. */
+/** How the hosted login pages look. */
 export interface LoginTheme {
-  /** Shown as the page heading ("Log in to <name>"). */
+  /** Shown as the page heading ("Log in to <name>"): the tenant's friendly_name, owned by the tenant domain. */
   tenantName: string;
-  /** An https (or same-origin) URL of the logo; omitted when empty. */
+  /** An https URL of the logo; omitted when empty. */
   logoUrl: string;
   /** A CSS hex colour for buttons and links. */
   primaryColor: string;
 }
 
-export const DEFAULT_THEME: LoginTheme = { tenantName: 'Portrait', logoUrl: '', primaryColor: '#635dff' };
+/** What /api/v2/branding stores (validated by its route schema); everything else comes from defaults. */
+export type StoredBranding = Partial<Pick<LoginTheme, 'logoUrl' | 'primaryColor'>>;
+
+const DEFAULT_THEME: LoginTheme = { tenantName: 'Portrait', logoUrl: '', primaryColor: '#635dff' };
 
 export interface LoginSecrets {
   /** Newest first: oidc-provider signs with the first and accepts all (keygrip). */
@@ -49,10 +53,9 @@ export interface LoginSecrets {
 
 export class LoginSettings {
   private readonly db: Kysely<LoginSettingsTables>;
-  private themeCache: { at: number; theme: LoginTheme } | null = null;
+  private readonly branding = new ReadThroughCache<StoredBranding>(5_000);
   /**
-   * @param tenantName the tenant's display name when it has one (Auth0's tenant `friendly_name`, owned by the
-   *   tenant domain); it wins over a name stored with the theme.
+   * @param tenantName the tenant's display name when it has one (Auth0's tenant `friendly_name`).
    */
   constructor(
     handle: DatabaseHandle,
@@ -88,35 +91,21 @@ export class LoginSettings {
     return (await this.read<LoginSecrets>('secrets'))!;
   }
 
-  /** The theme, cached for a few seconds: every login page reads it. */
+  /** The theme, branding cached for a few seconds: every login page reads it. */
   async theme(): Promise<LoginTheme> {
-    if (!this.themeCache || Date.now() - this.themeCache.at >= 5_000) {
-      const stored = (await this.read<Partial<LoginTheme>>('theme')) ?? {};
-      this.themeCache = { at: Date.now(), theme: { ...DEFAULT_THEME, ...stored } };
-    }
-    const name = this.tenantName();
-    return name ? { ...this.themeCache.theme, tenantName: name } : this.themeCache.theme;
+    const stored = await this.branding.get('theme', async () => (await this.read<StoredBranding>('theme')) ?? {});
+    return {
+      tenantName: this.tenantName() ?? DEFAULT_THEME.tenantName,
+      logoUrl: stored.logoUrl ?? DEFAULT_THEME.logoUrl,
+      primaryColor: stored.primaryColor ?? DEFAULT_THEME.primaryColor,
+    };
   }
 
-  async setTheme(patch: Partial<LoginTheme>): Promise<LoginTheme> {
-    // Merged with what is stored, not with theme(): the tenant's name comes from elsewhere and is not copied here.
-    const stored = (await this.read<Partial<LoginTheme>>('theme')) ?? {};
-    await this.write('theme', { ...DEFAULT_THEME, ...stored, ...validTheme(patch) });
-    this.themeCache = null;
+  /** Only what the tenant set is stored, so a later change of the defaults reaches tenants who never set them. */
+  async setTheme(patch: StoredBranding): Promise<LoginTheme> {
+    const stored = (await this.read<StoredBranding>('theme')) ?? {};
+    await this.write('theme', { logoUrl: stored.logoUrl, primaryColor: stored.primaryColor, ...patch });
+    this.branding.clear();
     return this.theme();
   }
-}
-
-function validTheme(patch: Partial<LoginTheme>): Partial<LoginTheme> {
-  const out: Partial<LoginTheme> = {};
-  if (patch.tenantName !== undefined) out.tenantName = String(patch.tenantName).slice(0, 100);
-  if (patch.primaryColor !== undefined) {
-    if (!/^#[0-9a-fA-F]{6}$/.test(patch.primaryColor)) throw new Error('primaryColor must be a #rrggbb colour');
-    out.primaryColor = patch.primaryColor;
-  }
-  if (patch.logoUrl !== undefined) {
-    if (patch.logoUrl !== '' && !/^(https:\/\/|\/)/.test(patch.logoUrl)) throw new Error('logoUrl must be an https:// URL or a path');
-    out.logoUrl = patch.logoUrl;
-  }
-  return out;
 }
