@@ -7,7 +7,6 @@
 // failure form differs: a per-user issue in Auth0's job-errors shape instead of a 400 for the whole request.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Connection } from '../connections/connections-store.ts';
-import { defaultPicture } from '../pictures/gravatar.ts';
 import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
 import { toJsonColumn } from '../platform/db/json.ts';
 import { ApiError } from '../platform/errors.ts';
@@ -80,8 +79,8 @@ export class UsersBulk {
   constructor(handle: DatabaseHandle, private readonly deps: UsersStoreDeps) {
     this.dialect = handle.dialect;
     this.db = handle.tables<UsersTables>();
-    // The same default as UsersStore's: both must resolve a picture-less row to the same URL.
-    this.resolvePicture = deps.resolveDefaultPicture ?? ((s) => defaultPicture(s, { gravatar: 'on', default_url: null }, deps.issuer));
+    // The tenant's resolver, as UsersStore uses: a picture-less row resolves to the same URL in both.
+    this.resolvePicture = deps.resolveDefaultPicture;
   }
 
   /**

@@ -3,7 +3,7 @@
 // Other domains use this class (exported from ./index.ts), never the table.
 import { sql, type Kysely } from 'kysely';
 import type { Connection, ConnectionsStore } from '../connections/connections-store.ts';
-import { defaultPicture, type PictureSources } from '../pictures/gravatar.ts';
+import type { PictureSources } from '../pictures/gravatar.ts';
 import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
 import { toJsonColumn } from '../platform/db/json.ts';
 import { ApiError } from '../platform/errors.ts';
@@ -23,7 +23,8 @@ export interface UsersStoreDeps {
   connections: ConnectionsStore;
   issuer: string;
   maxProfileBytes: number;
-  resolveDefaultPicture?: (sources: PictureSources) => string;
+  /** The picture of a profile without one, computed at read time (the pictures domain's resolver). */
+  resolveDefaultPicture: (sources: PictureSources) => string;
 }
 
 export interface UserPage {
@@ -38,25 +39,6 @@ const PUBLIC_COLUMNS = [
   'given_name', 'given_name_lc', 'family_name', 'family_name_lc', 'nickname', 'nickname_lc', 'picture', 'blocked', 'created_at',
   'updated_at', 'last_login', 'last_ip', 'logins_count', 'user_metadata', 'app_metadata', 'identities', 'extra',
 ] as const;
-
-/**
- * The built-in default is a pure function of the profile (its settings are fixed), and computing it (MD5,
- * grapheme segmentation for the initials) is a tenth of a GET's CPU: remember the last answers. An injected
- * resolver may depend on settings that change at run time, so it is never wrapped.
- */
-function memoized(resolve: (sources: PictureSources) => string, limit = 10_000): (sources: PictureSources) => string {
-  const cache = new Map<string, string>();
-  return (sources) => {
-    const key = `${sources.email ?? ''}\u0000${sources.name ?? ''}\u0000${sources.nickname ?? ''}\u0000${sources.providerPicture ?? ''}`;
-    let picture = cache.get(key);
-    if (picture === undefined) {
-      picture = resolve(sources);
-      if (cache.size >= limit) cache.clear();
-      cache.set(key, picture);
-    }
-    return picture;
-  };
-}
 
 const CONTEXT_FREE_PATCH_KEYS = new Set(['user_metadata', 'app_metadata', 'blocked']);
 
@@ -83,7 +65,7 @@ export class UsersStore {
   ) {
     this.db = handle.tables<UsersTables>();
     this.dialect = handle.dialect;
-    this.resolvePicture = deps.resolveDefaultPicture ?? memoized((sources) => defaultPicture(sources, { gravatar: 'on', default_url: null }, deps.issuer));
+    this.resolvePicture = deps.resolveDefaultPicture;
   }
 
   private toUser = (row: UsersTable): User => userFromRow(row, this.resolvePicture);

@@ -6,6 +6,8 @@ import { openDatabase, type DatabaseHandle } from '../../platform/db/database.ts
 import { migrateToLatest } from '../../platform/db/migrations.ts';
 import { createTestDatabase, type TestDialect } from '../../../test/support/databases.ts';
 import { UsersStore, type UsersStoreDeps } from '../users-store.ts';
+import { makeDefaultPictureResolver } from '../../pictures/default-picture-resolver.ts';
+import { DEFAULT_TENANT_SETTINGS } from '../../tenant/tenant-settings-store.ts';
 
 export const TEST_ISSUER = 'https://portrait.test/';
 
@@ -24,7 +26,13 @@ export async function openUsersTestDb(dialect: TestDialect, deps: Partial<UsersS
   const defaultConnection = await connections.ensureDefaultDatabaseConnection();
   // A connection no client may use is disabled (Auth0 refuses to create users in it): enable a client.
   await connections.update(defaultConnection.id, { enabled_clients: ['test-client'] });
-  const users = new UsersStore(handle, { connections, issuer: TEST_ISSUER, maxProfileBytes: 10 * 1024, ...deps });
+  const users = new UsersStore(handle, {
+    connections,
+    issuer: TEST_ISSUER,
+    maxProfileBytes: 10 * 1024,
+    resolveDefaultPicture: makeDefaultPictureResolver({ current: () => DEFAULT_TENANT_SETTINGS }, TEST_ISSUER),
+    ...deps,
+  });
   return {
     handle,
     connections,
