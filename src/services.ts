@@ -29,7 +29,7 @@ import { createJobsService, type JobsService } from './jobs/jobs-service.ts';
 export interface Services {
   config: Config;
   db: DatabaseHandle;
-  /** Uploaded pictures and export files. */
+  /** Uploaded pictures (job files stream through jobs/job-files.ts instead). */
   blobs: BlobStore;
   keys: SigningKeys;
   tokens: AccessTokens;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from '../platform/errors.ts';
 import type { ActionContent, ActionsStore, StoredAction, StoredVersion } from './actions-store.ts';
-import { isUniqueViolation } from './actions-store.ts';
+import { isUniqueViolation } from '../platform/db/unique-violation.ts';
 import { BindingsService } from './bindings-service.ts';
 import { BoundActionsCache } from './bound-actions.ts';
 import {

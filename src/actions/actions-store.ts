@@ -97,12 +97,6 @@ function versionFromRow(row: Selectable<ActionVersionsTable>): StoredVersion {
   };
 }
 
-/** A unique constraint refused the write (name taken, version number taken by a concurrent deploy). */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string } | null;
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
 export class ActionsStore {
   readonly #db: Kysely<ActionsTables>;
 

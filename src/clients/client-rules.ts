@@ -7,8 +7,6 @@ import { rulesFor, urlProblem, type UrlListName } from './client-urls.ts';
 /** Set by the first start on the client it creates; bootstrap finds the admin client by it. */
 export const BOOTSTRAP_METADATA_KEY = 'portrait_bootstrap';
 
-export const APP_TYPES: readonly AppType[] = ['spa', 'regular_web', 'native', 'non_interactive'];
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'] as const;
 
 /** Every grant type Auth0 lets a client list; which ones Portrait serves is up to /oauth/token. */
 export const GRANT_TYPES: readonly string[] = [

@@ -95,7 +95,6 @@ export const STRATEGIES: Record<string, StrategyDefinition> = {
   },
 };
 
-export const FEDERATED_STRATEGIES = new Set(Object.keys(STRATEGIES));
 
 export function strategyDefinition(strategy: string): StrategyDefinition | undefined {
   return Object.hasOwn(STRATEGIES, strategy) ? STRATEGIES[strategy] : undefined;

@@ -17,7 +17,7 @@ import { checkMetadata, jsonBytes } from './metadata-rules.ts';
 import { fold, type Identity, type StoredPasswordHash, type User, type UsersTable, type UsersTables } from './user-model.ts';
 import { passwordHashFromRow, userFromRow, type ResolvePicture } from './user-row.ts';
 import { checkUsername, requiresUsername } from './user-rules.ts';
-import type { UsersStoreDeps } from './users-store.ts';
+import { PUBLIC_COLUMNS, type UsersStoreDeps } from './users-store.ts';
 
 /** One user of a users file, already checked against the file schema (jobs/import validateImportUser). */
 export interface BulkImportUser {
@@ -48,11 +48,7 @@ export interface ExportedUser {
   passwordHash: StoredPasswordHash | null;
 }
 
-const COLUMNS = [
-  'user_id', 'connection', 'email', 'email_lc', 'email_verified', 'username', 'phone_number', 'phone_verified', 'name', 'name_lc',
-  'given_name', 'given_name_lc', 'family_name', 'family_name_lc', 'nickname', 'nickname_lc', 'picture', 'blocked', 'created_at',
-  'updated_at', 'last_login', 'last_ip', 'logins_count', 'user_metadata', 'app_metadata', 'identities', 'extra', 'password_hash',
-] as const satisfies readonly (keyof UsersTable)[];
+const COLUMNS = [...PUBLIC_COLUMNS, 'password_hash'] as const satisfies readonly (keyof UsersTable)[];
 
 /** Rows per INSERT: 28 columns × 500 rows stays under SQLite's 32,766 bound parameters (PostgreSQL: 65,535). */
 const ROWS_PER_STATEMENT = 500;

@@ -9,7 +9,8 @@ import { ApiError } from '../platform/errors.ts';
 import { federatedUserRow } from './federated-users.ts';
 import type { Identity, UsersTable, UsersTables } from './user-model.ts';
 import { fold } from './user-model.ts';
-import { isUniqueViolation, notFound } from './users-store.ts';
+import { isUniqueViolation } from '../platform/db/unique-violation.ts';
+import { notFound, userExists } from './users-store.ts';
 
 export type RootAttributesMode = 'on_each_login' | 'on_first_login' | 'never_on_login';
 
@@ -180,7 +181,7 @@ export class UserIdentities {
       try {
         await trx.insertInto('users').values(row).execute();
       } catch (error) {
-        if (isUniqueViolation(error)) throw new ApiError('user_exists', 'The user already exists.');
+        if (isUniqueViolation(error)) throw userExists();
         throw error;
       }
       return remaining;

@@ -18,6 +18,7 @@ import { fold } from './user-model.ts';
 import { passwordHashFromRow, userFromRow, type ResolvePicture } from './user-row.ts';
 import { checkPatchCombinations } from './user-rules.ts';
 import { newUserRow, preparePatch, profileTooLarge } from './user-writes.ts';
+import { isUniqueViolation } from '../platform/db/unique-violation.ts';
 
 export interface UsersStoreDeps {
   connections: ConnectionsStore;
@@ -34,7 +35,7 @@ export interface UserPage {
 }
 
 /** Every column but the password hash: what reads select. */
-const PUBLIC_COLUMNS = [
+export const PUBLIC_COLUMNS = [
   'user_id', 'connection', 'email', 'email_lc', 'email_verified', 'username', 'phone_number', 'phone_verified', 'name', 'name_lc',
   'given_name', 'given_name_lc', 'family_name', 'family_name_lc', 'nickname', 'nickname_lc', 'picture', 'blocked', 'created_at',
   'updated_at', 'last_login', 'last_ip', 'logins_count', 'user_metadata', 'app_metadata', 'identities', 'extra',
@@ -44,12 +45,7 @@ const CONTEXT_FREE_PATCH_KEYS = new Set(['user_metadata', 'app_metadata', 'block
 
 export const notFound = (): ApiError => new ApiError('inexistent_user', 'The user does not exist.');
 
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
-const userExists = (): ApiError => new ApiError('user_exists', 'The user already exists.');
+export const userExists = (): ApiError => new ApiError('user_exists', 'The user already exists.');
 
 export class UsersStore {
   /** PATCH /users/{id} with a new password announces it here (sign-in's blocks, post-change-password). */

@@ -1,5 +1,5 @@
-// Where uploaded pictures and export files live: the data directory by default, an S3-compatible bucket at
-// scale. Keys are relative paths of '/'-separated segments of [A-Za-z0-9._-]; implementations reject others.
+// Where uploaded pictures live: the data directory by default, an S3-compatible bucket at scale (job files,
+// which stream, have their own store in jobs/). Keys are relative paths of '/'-separated [A-Za-z0-9._-] segments.
 export interface StoredBlob {
   body: Buffer;
   contentType: string;
