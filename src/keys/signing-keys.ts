@@ -53,6 +53,7 @@ const CACHE_MS = 30_000;
 export class SigningKeys {
   private readonly db: Kysely<KeysTables>;
   private cache: { at: number; keys: SigningKey[] } | null = null;
+  private readonly imported = new Map<string, CryptoKey>();
 
   constructor(handle: DatabaseHandle) {
     this.db = handle.tables<KeysTables>();
@@ -93,20 +94,19 @@ export class SigningKeys {
   /** Current key first, then the retired keys still published. Cached briefly; a kid miss forces a reload. */
   async all(forceReload = false): Promise<SigningKey[]> {
     if (!forceReload && this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache.keys;
-    const cutoff = new Date(Date.now() - RETIRED_KEY_PUBLISHED_MS).toISOString();
-    const rows = await this.db
-      .selectFrom('signing_keys')
-      .selectAll()
-      .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', cutoff)]))
-      .orderBy('created_at', 'desc')
-      .execute();
+    const rows = await this.publishedRows();
     const keys: SigningKey[] = [];
     for (const row of rows) {
-      const privateJwk = fromJsonColumn<JWK>(row.private_jwk);
+      // A key's bytes never change: import each kid once, however often the list is re-read.
+      let privateKey = this.imported.get(row.kid);
+      if (!privateKey) {
+        privateKey = (await importJWK(fromJsonColumn<JWK>(row.private_jwk), 'RS256')) as CryptoKey;
+        this.imported.set(row.kid, privateKey);
+      }
       keys.push({
         kid: row.kid,
         alg: 'RS256',
-        privateKey: (await importJWK(privateJwk, 'RS256')) as CryptoKey,
+        privateKey,
         publicJwk: fromJsonColumn<JWK>(row.public_jwk),
         createdAt: row.created_at,
         revokedAt: row.revoked_at,
@@ -130,8 +130,17 @@ export class SigningKeys {
 
   /** Private JWKs, current first, for the OpenID provider's `jwks` setting. */
   async privateJwks(): Promise<JWK[]> {
-    const rows = await this.db.selectFrom('signing_keys').select(['private_jwk', 'revoked_at']).orderBy('created_at', 'desc').execute();
+    return (await this.publishedRows()).map((r) => fromJsonColumn<JWK>(r.private_jwk));
+  }
+
+  /** The current key and the retired ones still published, newest first. */
+  private publishedRows() {
     const cutoff = new Date(Date.now() - RETIRED_KEY_PUBLISHED_MS).toISOString();
-    return rows.filter((r) => r.revoked_at === null || r.revoked_at > cutoff).map((r) => fromJsonColumn<JWK>(r.private_jwk));
+    return this.db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', cutoff)]))
+      .orderBy('created_at', 'desc')
+      .execute();
   }
 }
