@@ -14,7 +14,7 @@ import { newDatabaseUserId } from '../platform/ids.ts';
 import type { CustomPasswordHash, ValidationIssue } from '../platform/passwords/index.ts';
 import { isDatabase, providerOf } from './connection-kinds.ts';
 import { checkMetadata, jsonBytes } from './metadata-rules.ts';
-import { fold, type Identity, type StoredPasswordHash, type User, type UsersTable, type UsersTables } from './user-model.ts';
+import { fold, withFolded, type Identity, type StoredPasswordHash, type User, type UsersTable, type UsersTables } from './user-model.ts';
 import { passwordHashFromRow, userFromRow, type ResolvePicture } from './user-row.ts';
 import { checkUsername, requiresUsername } from './user-rules.ts';
 import { PUBLIC_COLUMNS, type UsersStoreDeps } from './users-store.ts';
@@ -167,19 +167,19 @@ export class UsersBulk {
     // Defaults as POST /users applies them (user-writes.ts): name is the email, nickname its local part.
     const name = user.name ?? email;
     const nickname = user.nickname ?? email.slice(0, email.lastIndexOf('@'));
-    return {
-      user_id: `${provider}|${idPart}`, connection: connection.name, email, email_lc: fold(email), email_verified: user.email_verified ? 1 : 0,
+    return withFolded({
+      user_id: `${provider}|${idPart}`, connection: connection.name, email, email_verified: user.email_verified ? 1 : 0,
       username: user.username === undefined ? null : user.username.toLowerCase(),
       phone_number: phone, phone_verified: phone === null ? null : user.phone_verified ? 1 : 0,
-      name, name_lc: fold(name),
-      given_name: user.given_name ?? null, given_name_lc: user.given_name === undefined ? null : fold(user.given_name),
-      family_name: user.family_name ?? null, family_name_lc: user.family_name === undefined ? null : fold(user.family_name),
-      nickname, nickname_lc: fold(nickname),
+      name,
+      given_name: user.given_name ?? null,
+      family_name: user.family_name ?? null,
+      nickname,
       picture: user.picture ?? null, blocked: user.blocked ? 1 : 0, created_at: now, updated_at: now,
       last_login: null, last_ip: null, logins_count: 0,
       user_metadata: toJsonColumn(user.user_metadata ?? {}), app_metadata: toJsonColumn(user.app_metadata ?? {}),
       identities: toJsonColumn([identity]), extra: '{}', password_hash: isDatabase(connection) ? storedHashColumn(user) : null,
-    };
+    });
   }
 
   /** `INSERT … ON CONFLICT DO NOTHING RETURNING user_id`: rows that hit a unique key are simply not returned. */

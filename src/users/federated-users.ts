@@ -3,7 +3,7 @@
 // the default chain; anything beyond the known attributes stays at the root of the profile (`extra`).
 import { toJsonColumn } from '../platform/db/json.ts';
 import type { Identity, NewFederatedUser, UsersTable } from './user-model.ts';
-import { fold } from './user-model.ts';
+import { withFolded } from './user-model.ts';
 
 const KNOWN = new Set([
   'user_id', 'connection', 'email', 'email_verified', 'username', 'phone_number', 'phone_verified', 'name', 'given_name', 'family_name',
@@ -19,24 +19,18 @@ export function federatedUserRow(input: NewFederatedUser): UsersTable {
   const name = input.name ?? email ?? '';
   const nickname = input.nickname ?? (email ? email.slice(0, email.lastIndexOf('@')) : '');
   const now = new Date().toISOString();
-  const lc = (v: string | null | undefined) => (v === null || v === undefined ? null : fold(v));
-  return {
+  return withFolded({
     user_id: `${input.provider}|${input.providerUserId}`,
     connection: input.connection,
     email,
-    email_lc: lc(email),
     email_verified: input.email_verified ? 1 : 0,
     username: null,
     phone_number: null,
     phone_verified: null,
     name,
-    name_lc: lc(name),
     given_name: input.given_name ?? null,
-    given_name_lc: lc(input.given_name),
     family_name: input.family_name ?? null,
-    family_name_lc: lc(input.family_name),
     nickname,
-    nickname_lc: lc(nickname),
     picture: input.picture ?? null,
     blocked: 0,
     created_at: now,
@@ -49,5 +43,5 @@ export function federatedUserRow(input: NewFederatedUser): UsersTable {
     identities: toJsonColumn([identity]),
     extra: toJsonColumn(extra),
     password_hash: null,
-  };
+  });
 }

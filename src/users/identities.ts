@@ -8,7 +8,7 @@ import { fromJsonColumn, toJsonColumn } from '../platform/db/json.ts';
 import { ApiError } from '../platform/errors.ts';
 import { federatedUserRow } from './federated-users.ts';
 import type { Identity, UsersTable, UsersTables } from './user-model.ts';
-import { fold } from './user-model.ts';
+import { folded } from './user-model.ts';
 import { isUniqueViolation } from '../platform/db/unique-violation.ts';
 import { notFound, userExists } from './users-store.ts';
 
@@ -35,13 +35,8 @@ function syncedColumns(profile: FederatedLogin['profile']): Partial<UsersTable> 
   const email = profile.email;
   const name = profile.name ?? email ?? '';
   const nickname = profile.nickname ?? (email ? email.slice(0, email.lastIndexOf('@')) : '');
-  const lc = (v: string | undefined) => (v === undefined ? null : fold(v));
-  return {
-    name, name_lc: fold(name), nickname, nickname_lc: fold(nickname),
-    given_name: profile.given_name ?? null, given_name_lc: lc(profile.given_name),
-    family_name: profile.family_name ?? null, family_name_lc: lc(profile.family_name),
-    picture: profile.picture ?? null,
-  };
+  const columns = { name, nickname, given_name: profile.given_name ?? null, family_name: profile.family_name ?? null, picture: profile.picture ?? null };
+  return { ...columns, ...folded(columns) };
 }
 
 /** What a linked identity keeps of its former user (Auth0's profileData). */

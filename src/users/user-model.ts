@@ -157,3 +157,19 @@ export const ENTERPRISE_STRATEGIES = new Set([
 
 /** Case-folding used for the `*_lc` columns and for every case-insensitive search value (one rule for both). */
 export const fold = (value: string): string => value.toLowerCase();
+
+type FoldedColumn = 'email_lc' | 'name_lc' | 'given_name_lc' | 'family_name_lc' | 'nickname_lc';
+
+/** A whole row from its plain columns: the `*_lc` copies are derived, never written by hand. */
+export function withFolded(row: Omit<UsersTable, FoldedColumn>): UsersTable {
+  return { ...row, ...folded(row) } as UsersTable;
+}
+
+/** The `*_lc` copies of whichever case-insensitive attributes `set` writes (null stays null). */
+export function folded(set: Partial<UsersTable>): Partial<UsersTable> {
+  const out: Partial<UsersTable> = {};
+  for (const key of ['email', 'name', 'given_name', 'family_name', 'nickname'] as const) {
+    if (set[key] !== undefined) out[`${key}_lc`] = set[key] === null ? null : fold(set[key]);
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import { isAuth0Store, isDatabase, isDisabled, isEnterprise, isPasswordless, pro
 import { checkMetadata, jsonBytes } from './metadata-rules.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import type { Identity, Metadata, NewUser, StoredPasswordHash, UserPatch, UsersTable } from './user-model.ts';
-import { fold } from './user-model.ts';
+import { folded, withFolded } from './user-model.ts';
 import {
   assertUsernameAllowed, checkEmail, checkLength, checkPhone, checkPicture, checkUsername, requiresUsername,
 } from './user-rules.ts';
@@ -35,14 +35,6 @@ async function passwordHashFor(password: string, connection: Connection): Promis
 }
 
 /** Folded copies of the case-insensitive search fields, kept beside every write of those fields. */
-function folded(set: Partial<UsersTable>): Partial<UsersTable> {
-  const out: Partial<UsersTable> = {};
-  for (const key of ['email', 'name', 'given_name', 'family_name', 'nickname'] as const) {
-    if (set[key] !== undefined) out[`${key}_lc`] = set[key] === null ? null : fold(set[key]);
-  }
-  return out;
-}
-
 export async function newUserRow(input: NewUser, connection: Connection, maxProfileBytes: number): Promise<UsersTable> {
   if (!isAuth0Store(connection)) {
     throw new ApiError('bad_request', 'Connection does not support user creation through the API. It must either be a database or passwordless connection.');
@@ -107,8 +99,8 @@ export async function newUserRow(input: NewUser, connection: Connection, maxProf
     identities: toJsonColumn([identity]),
     extra: toJsonColumn({}),
     password_hash: passwordHash ? toJsonColumn(passwordHash) : null,
-  } satisfies Partial<UsersTable>;
-  return { ...row, ...folded(row) } as UsersTable;
+  };
+  return withFolded(row);
 }
 
 export interface PreparedPatch {
