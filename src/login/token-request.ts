@@ -129,6 +129,11 @@ export async function auth0TokenErrors(ctx: any, next: () => Promise<void>) {
   if (body.error === 'invalid_client') {
     ctx.status = 401;
     ctx.body = { error: 'access_denied', error_description: 'Unauthorized' };
+  } else if (body.error === 'invalid_grant' && ctx.req.body?.grant_type === 'refresh_token') {
+    // Auth0 gives one answer for an unknown, expired, revoked or rotated-out refresh token, and for one whose user
+    // was deleted (Auth0 deletes a user's refresh tokens with the user): 403 "Unknown or invalid refresh token.".
+    ctx.status = 403;
+    ctx.body = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
   } else if (body.error === 'unauthorized_client') {
     const grantType = ctx.req.body?.grant_type;
     ctx.status = 403;
