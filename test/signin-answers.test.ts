@@ -82,4 +82,28 @@ describe("Auth0's exact answers at the token endpoint", () => {
       body: { error: 'unauthorized', error_description: 'user is blocked' },
     });
   });
+
+  it('refuses non-string, too many and too long user_metadata values at /dbconnections/signup with Auth0\'s message, creating nobody', async () => {
+    const signup = async (email: string, user_metadata: unknown) => {
+      const res = await fetch(`${server.url}dbconnections/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: app.clientId, connection: REALM, email, password: 'Sign-Up-Now-2026', user_metadata }),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const refused = (message: string) => ({ status: 400, body: { name: 'BadRequestError', code: message, description: message, message, statusCode: 400 } });
+    expect(await signup('meta1@example.com', { consent: true })).toEqual(refused('invalid user_metadata.consent type (only strings are allowed)'));
+    expect(await signup('meta2@example.com', { nested: { a: 'b' } })).toEqual(refused('invalid user_metadata.nested type (only strings are allowed)'));
+    expect(await signup('meta3@example.com', 'a string')).toEqual(refused('invalid user_metadata type (expected object)'));
+    const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v']));
+    expect(await signup('meta4@example.com', eleven)).toEqual(refused('invalid user_metadata (at most 10 fields are allowed)'));
+    expect(await signup('meta5@example.com', { bio: 'x'.repeat(501) })).toEqual(refused('invalid user_metadata.bio length (at most 500 characters are allowed)'));
+    for (const n of [1, 2, 3, 4, 5]) expect(await server.services.users.getByEmail(`meta${n}@example.com`)).toEqual([]);
+
+    const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, 'v'.repeat(500)]));
+    const ok = await signup('meta-ok@example.com', ten);
+    expect(ok.status).toBe(200);
+    expect(ok.body.user_metadata).toEqual(ten);
+  });
 });
