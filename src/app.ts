@@ -29,7 +29,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     logger: options.logger === false ? false : loggerOptions(config.logLevel),
     ...requestIdOptions,
     bodyLimit: MAX_BODY_BYTES,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     return503OnClosing: true,
     schemaController,
     // Auth0 user ids (provider|id) can be long; fastify's default of 100 characters would answer 414.

@@ -80,4 +80,16 @@ describe.each(dialects)('bootstrapTenant on %s', (dialect) => {
       await services.close();
     }
   });
+
+  it('moves the admin grant and admin-client.json to the new audience when the issuer or port changes', async () => {
+    database = await createTestDatabase(dialect);
+    dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-boot-'));
+    const first = await startOnce();
+    const moved = await startOnce({ PORT: '4000' });
+    expect(moved.grants).toEqual([expect.objectContaining({ audience: 'http://localhost:4000/api/v2/', scope: [...MANAGEMENT_SCOPES] })]);
+    const renamed = await startOnce({ PORTRAIT_ISSUER: 'https://id.example.com/' });
+    expect(renamed.grants.map((g) => g.audience)).toEqual(['https://id.example.com/api/v2/']);
+    const written = JSON.parse(readFileSync(path.join(dataDir, 'admin-client.json'), 'utf8'));
+    expect(written).toEqual({ client_id: first.result.adminClientId, client_secret: first.result.generatedSecret, audience: 'https://id.example.com/api/v2/' });
+  });
 });

@@ -1,7 +1,7 @@
 // First start: what a new Auth0 tenant already has — the database connection Username-Password-Authentication
 // and a machine-to-machine client holding every Management API scope — plus the first signing key.
 // Safe to run on every start and on many nodes at once.
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BOOTSTRAP_METADATA_KEY, isBootstrapClient } from './clients/client-rules.ts';
 import type { ClientsStore } from './clients/clients-store.ts';
@@ -18,6 +18,19 @@ export interface BootstrapResult {
   adminClientFile: string | null;
 }
 
+
+/** Rewrites the audience in an existing admin-client.json of this client (the secret in it stays). */
+function followAudience(file: string, clientId: string, audience: string): void {
+  if (!existsSync(file)) return;
+  let saved: { client_id?: unknown; audience?: unknown };
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return; // not ours to repair; the operator edited it
+  }
+  if (saved.client_id !== clientId || saved.audience === audience) return;
+  writeFileSync(file, JSON.stringify({ ...saved, audience }, null, 2) + '\n', { mode: 0o600 });
+}
 
 export async function bootstrapTenant(deps: {
   config: Config;
@@ -55,6 +68,11 @@ export async function bootstrapTenant(deps: {
     if (!wanted) generatedSecret = created.secret;
   }
 
+  // When the issuer (or the port in the default issuer) changes, the grant follows it: grants of this client for
+  // a former Management API audience are removed instead of piling up.
+  for (const stale of await clients.listGrants({ client_id: clientId })) {
+    if (stale.audience !== managementAudience.canonical && /\/api\/v2\/$/.test(stale.audience)) await clients.deleteGrant(stale.id);
+  }
   const [grant] = await clients.listGrants({ client_id: clientId, audience: managementAudience.canonical });
   if (!grant) await clients.createGrant(clientId, managementAudience.canonical, [...MANAGEMENT_SCOPES]);
   else if (MANAGEMENT_SCOPES.some((s) => !grant.scope.includes(s))) {
@@ -63,6 +81,7 @@ export async function bootstrapTenant(deps: {
   if (!connection.enabled_clients.includes(clientId)) await connections.enableClientEverywhere(clientId);
 
   let adminClientFile: string | null = null;
+  followAudience(path.join(config.dataDir, 'admin-client.json'), clientId, managementAudience.canonical);
   if (generatedSecret) {
     adminClientFile = path.join(config.dataDir, 'admin-client.json');
     mkdirSync(config.dataDir, { recursive: true });

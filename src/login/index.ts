@@ -21,6 +21,7 @@ import { signInManagementRoutes } from './management-routes.ts';
 import { OidcPayloads } from './oidc-payloads.ts';
 import { LoginStates, noPostLoginActions, type PostLoginHook } from './post-login.ts';
 import { ProviderHost } from './provider-host.ts';
+import { issuerOriginHook } from './issuer-origin.ts';
 import { providerRoutes } from './provider-routes.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
@@ -103,21 +104,26 @@ export class SignIn {
   /** The public routes: the provider's paths, the hosted pages, /dbconnections/signup. */
   async registerRoutes(app: FastifyInstance): Promise<void> {
     const secrets = await this.settings.secrets();
-    await app.register(providerRoutes, { host: this.host });
-    await app.register(loginRoutes, {
-      host: this.host,
-      clients: this.deps.clients,
-      connections: this.deps.connections,
-      users: this.deps.users,
-      bruteForce: this.bruteForce,
-      settings: this.settings,
-      csrf: new CsrfTokens(secrets.csrfKey),
-      postLogin: () => this.postLoginHook,
-      registration: () => this.registrationHooks,
-      loginStates: this.loginStates,
-      federated: this.federated,
+    const { issuer } = this.deps.config;
+    // One scope for every route that reaches the provider or builds a URL: they all see the issuer's origin.
+    await app.register(async (signIn) => {
+      signIn.addHook('onRequest', issuerOriginHook(issuer));
+      await signIn.register(providerRoutes, { host: this.host });
+      await signIn.register(loginRoutes, {
+        host: this.host,
+        clients: this.deps.clients,
+        connections: this.deps.connections,
+        users: this.deps.users,
+        bruteForce: this.bruteForce,
+        settings: this.settings,
+        csrf: new CsrfTokens(secrets.csrfKey, issuer.startsWith('https:')),
+        postLogin: () => this.postLoginHook,
+        registration: () => this.registrationHooks,
+        loginStates: this.loginStates,
+        federated: this.federated,
+      });
+      await signIn.register(federatedRoutes, { host: this.host, federated: this.federated, settings: this.settings, issuer });
     });
-    await app.register(federatedRoutes, { host: this.host, federated: this.federated, settings: this.settings, issuer: this.deps.config.issuer });
     await app.register(dbconnectionsSignupRoutes, {
       clients: this.deps.clients, connections: this.deps.connections, users: this.deps.users, registration: () => this.registrationHooks,
     });

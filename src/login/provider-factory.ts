@@ -15,7 +15,7 @@ import type { LoginSettings } from './login-settings.ts';
 import type { OidcPayloads } from './oidc-payloads.ts';
 import { PAGE_HEADERS } from './pages/layout.ts';
 import { logoutPage, messagePage } from './pages/login-pages.ts';
-import { legacyLogout } from './legacy-logout.ts';
+import { legacyLogout, sameLogoutUrl } from './legacy-logout.ts';
 import { registerPasswordGrants } from './password-realm-grant.ts';
 import type { CredentialsExchangeHook } from './action-hooks.ts';
 import type { LoginStates, PostLoginHook } from './post-login.ts';
@@ -149,11 +149,18 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
       ctx.body = messagePage(await settings.theme(), 'Something went wrong', `${out.error}: ${out.error_description ?? ''}`, { alert: true });
     },
   });
-  provider.proxy = false;
+  // The forwarded headers it reads are the issuer's own, set by issuerOriginHook before any request reaches it.
+  provider.proxy = true;
 
   // Presented secrets are hashed and compared with the stored SHA-256 digest by the clients domain.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientId: string }, presented: string) {
     return clients.verifySecret(this.clientId, presented);
+  };
+  // /oidc/logout matches post_logout_redirect_uri as /v2/logout matches returnTo: a registered
+  // `http://localhost:4000/` allows `http://localhost:4000` (express-openid-connect's idpLogout sends the bare origin).
+  const exactLogoutUri = provider.Client.prototype.postLogoutRedirectUriAllowed;
+  provider.Client.prototype.postLogoutRedirectUriAllowed = function postLogoutRedirectUriAllowed(this: { postLogoutRedirectUris?: string[] }, uri: string) {
+    return exactLogoutUri.call(this, uri) || (this.postLogoutRedirectUris ?? []).some((allowed) => sameLogoutUrl(allowed, uri));
   };
   keepCustomClaims(provider);
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
