@@ -11,6 +11,7 @@ import { usersRoutes } from './users/users-routes.ts';
 import { downloadRoute, importRoute, jobsRoutes } from './jobs/index.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
+import { RateLimiter } from './management/rate-limits.ts';
 import { avatarRoutes } from './pictures/avatar-routes.ts';
 import { pictureServingRoutes } from './pictures/picture-serving-routes.ts';
 import { pictureUploadRoutes } from './pictures/picture-upload-routes.ts';
@@ -62,7 +63,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
 
   await app.register(
     async (api) => {
-      installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
+      const rateLimits = new RateLimiter(services.db, config.managementRateLimit);
+      installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted, rateLimits });
       await api.register(connectionsRoutes, { connections: services.connections });
       await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });

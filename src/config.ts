@@ -50,6 +50,8 @@ export interface Config {
   /** Memory limit of one Action's isolate, MB. */
   actionsMemoryMb: number;
   jobs: JobsConfig;
+  /** Management API rate limit per caller (src/management/rate-limits.ts); limit 0 = off. */
+  managementRateLimit: { limit: number; windowSeconds: number };
 }
 
 /** Bulk import/export jobs (src/jobs/). */
@@ -224,5 +226,9 @@ export function loadConfig(env: Env = process.env): Config {
     actionsTimeoutMs: integer(env, 'PORTRAIT_ACTIONS_TIMEOUT_MS', 20_000, 100, 120_000),
     actionsMemoryMb: integer(env, 'PORTRAIT_ACTIONS_MEMORY_MB', 64, 8, 1024),
     jobs: jobsFrom(env),
+    managementRateLimit: {
+      limit: integer(env, 'PORTRAIT_MGMT_RATE_LIMIT', 10_000, 0, 10_000_000),
+      windowSeconds: integer(env, 'PORTRAIT_MGMT_RATE_WINDOW_SECONDS', 60, 1, 86_400),
+    },
   };
 }
