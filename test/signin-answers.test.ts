@@ -106,4 +106,29 @@ describe("Auth0's exact answers at the token endpoint", () => {
     expect(ok.status).toBe(200);
     expect(ok.body.user_metadata).toEqual(ten);
   });
+
+  it("keeps the profile's email in the tokens when a post-login Action sets email or email_verified; a picture override still applies", async () => {
+    await createUser(server, 'real@example.com', 'Real-Address-2026');
+    const mgmt = await server.managementToken();
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.url}api/v2/${path}`, { method, headers: { authorization: `Bearer ${mgmt}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      expect(res.status).toBeLessThan(300);
+      return res.json();
+    };
+    const code = `exports.onExecutePostLogin = async (event, api) => {
+      for (const t of [api.idToken, api.accessToken]) { t.setCustomClaim('email', 'attacker@example.com'); t.setCustomClaim('email_verified', true); }
+      api.idToken.setCustomClaim('picture', 'https://img.example.com/override.png');
+    };`;
+    const action = await api('POST', 'actions/actions', { name: 'rewrite-email', supported_triggers: [{ id: 'post-login', version: 'v3' }], code });
+    await api('POST', `actions/actions/${action.id}/deploy`);
+    await api('PATCH', 'actions/triggers/post-login/bindings', { bindings: [{ ref: { type: 'action_name', value: 'rewrite-email' } }] });
+    try {
+      const login = await token({ grant_type: PASSWORD_REALM_GRANT, realm: REALM, username: 'real@example.com', password: 'Real-Address-2026', scope: 'openid profile email' });
+      expect(login.status).toBe(200);
+      const claims = JSON.parse(Buffer.from(login.body.id_token.split('.')[1], 'base64url').toString());
+      expect(claims).toMatchObject({ email: 'real@example.com', email_verified: false, picture: 'https://img.example.com/override.png' });
+    } finally {
+      await api('PATCH', 'actions/triggers/post-login/bindings', { bindings: [] });
+    }
+  });
 });
