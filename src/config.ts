@@ -52,6 +52,8 @@ export interface Config {
   jobs: JobsConfig;
   /** Management API rate limit per caller (src/management/rate-limits.ts); limit 0 = off. */
   managementRateLimit: { limit: number; windowSeconds: number };
+  /** POST /oauth/token rate limit per client IP; limit 0 = off (the default). */
+  tokenRateLimit: { limit: number; windowSeconds: number };
 }
 
 /** Bulk import/export jobs (src/jobs/). */
@@ -229,6 +231,10 @@ export function loadConfig(env: Env = process.env): Config {
     managementRateLimit: {
       limit: integer(env, 'PORTRAIT_MGMT_RATE_LIMIT', 10_000, 0, 10_000_000),
       windowSeconds: integer(env, 'PORTRAIT_MGMT_RATE_WINDOW_SECONDS', 60, 1, 86_400),
+    },
+    tokenRateLimit: {
+      limit: integer(env, 'PORTRAIT_TOKEN_RATE_LIMIT', 0, 0, 10_000_000),
+      windowSeconds: integer(env, 'PORTRAIT_TOKEN_RATE_WINDOW_SECONDS', 60, 1, 86_400),
     },
   };
 }

@@ -11,7 +11,10 @@ describe('Management API rate limits', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { PORTRAIT_MGMT_RATE_LIMIT: String(LIMIT), PORTRAIT_MGMT_RATE_WINDOW_SECONDS: '86400' } });
+    server = await startTestServer({ env: {
+      PORTRAIT_MGMT_RATE_LIMIT: String(LIMIT), PORTRAIT_MGMT_RATE_WINDOW_SECONDS: '86400',
+      PORTRAIT_TOKEN_RATE_LIMIT: '3', PORTRAIT_TOKEN_RATE_WINDOW_SECONDS: '86400',
+    } });
     token = await server.managementToken();
   });
   afterAll(async () => server?.close());
@@ -54,5 +57,19 @@ describe('Management API rate limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(86400);
     // Nothing was done for the refused request, and the limit holds for every route.
     expect((await call('clients')).status).toBe(429);
+  });
+
+  it('limits POST /oauth/token per client IP when PORTRAIT_TOKEN_RATE_LIMIT is set', async () => {
+    const tokenRequest = () =>
+      fetch(`${server.url}oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credentials', client_id: server.admin.clientId, client_secret: server.admin.clientSecret, audience: `${server.issuer}api/v2/` }),
+      });
+    const answers = [await tokenRequest(), await tokenRequest(), await tokenRequest(), await tokenRequest()];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(answers.map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['2', '1', '0', '0']);
+    expect(await answers[3].json()).toEqual({ error: 'too_many_requests', error_description: 'Global limit has been reached' });
+    expect(Number(answers[3].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 });

@@ -22,6 +22,7 @@ import { OidcPayloads } from './oidc-payloads.ts';
 import { LoginStates, noPostLoginActions, type PostLoginHook } from './post-login.ts';
 import { ProviderHost } from './provider-host.ts';
 import { issuerOriginHook } from './issuer-origin.ts';
+import { RateLimiter } from '../management/rate-limits.ts';
 import { providerRoutes } from './provider-routes.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
@@ -83,6 +84,7 @@ export class SignIn {
       managementAudience: deps.managementAudience,
       postLogin: () => this.postLoginHook,
       credentialsExchange: () => this.credentialsExchangeHook,
+      tokenRateLimits: new RateLimiter(deps.db, deps.config.tokenRateLimit),
     });
     this.federated = new FederatedSignIn({
       clients: deps.clients,

@@ -21,7 +21,8 @@ import type { CredentialsExchangeHook } from './action-hooks.ts';
 import type { LoginStates, PostLoginHook } from './post-login.ts';
 import { resourceIndicatorsFeature } from './resource-servers.ts';
 import { auth0AccessTokenShape, extraTokenClaimsWith, findAccountWith, keepCustomClaims } from './token-claims.ts';
-import { auth0TokenErrors, normalizeTokenRequest } from './token-request.ts';
+import { auth0TokenErrors, limitTokenRequests, normalizeTokenRequest } from './token-request.ts';
+import type { RateLimiter } from '../management/rate-limits.ts';
 import { answerUnservedMethods } from './unserved-methods.ts';
 import { protectProviderPages } from './provider-page-headers.ts';
 import { userinfoForJwtAccessTokens } from './userinfo-jwt.ts';
@@ -53,6 +54,8 @@ export interface ProviderDeps {
   /** Read at each login and refresh, so the Actions engine can be plugged in after start-up. */
   postLogin: () => PostLoginHook;
   credentialsExchange: () => CredentialsExchangeHook;
+  /** The per-IP limit of POST /oauth/token (off when absent or its limit is 0). */
+  tokenRateLimits?: RateLimiter;
 }
 
 export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; cookieKeys: string[] }): Promise<Provider> {
@@ -167,6 +170,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   // Steps in front of the provider's routes, in order.
   provider.use(protectProviderPages);
   provider.use(answerUnservedMethods);
+  provider.use(limitTokenRequests(deps.tokenRateLimits));
   provider.use(auth0TokenErrors);
   provider.use(normalizeTokenRequest({ clients, managementAudience }));
   provider.use(keepOfflineAccess);

@@ -4,6 +4,7 @@
 // back with Auth0's codes where they differ from RFC 6749's.
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { ManagementAudience } from '../management/access-tokens.ts';
+import type { RateLimiter } from '../management/rate-limits.ts';
 import { PASSWORD_REALM_GRANT } from './client-metadata.ts';
 
 /** Auth0 bodies are small; this bounds what a client can make us read (oidc-provider's own cap is 56 KiB). */
@@ -77,6 +78,23 @@ const oauthError = (ctx: any, status: number, error: string, description: string
   ctx.set('cache-control', 'no-store');
   ctx.body = { error, error_description: description };
 };
+
+/**
+ * The Authentication API's limit on POST /oauth/token, per client IP (PORTRAIT_TOKEN_RATE_LIMIT, off by default:
+ * behind a proxy that is not trusted every client shares one IP). Same counter and headers as the Management API.
+ */
+export function limitTokenRequests(limiter: RateLimiter | undefined) {
+  return async function limitTokens(ctx: any, next: () => Promise<void>) {
+    if (!limiter?.enabled || ctx.method !== 'POST' || ctx.path !== '/oauth/token') return next();
+    const verdict = await limiter.hit(`token-ip:${ctx.ip}`);
+    ctx.set('x-ratelimit-limit', String(verdict.limit));
+    ctx.set('x-ratelimit-remaining', String(verdict.remaining));
+    ctx.set('x-ratelimit-reset', String(verdict.reset));
+    if (verdict.allowed) return next();
+    ctx.set('retry-after', String(verdict.retryAfter));
+    return oauthError(ctx, 429, 'too_many_requests', 'Global limit has been reached');
+  };
+}
 
 export function normalizeTokenRequest(deps: { clients: ClientsStore; managementAudience: ManagementAudience }) {
   return async function normalize(ctx: any, next: () => Promise<void>) {
