@@ -43,4 +43,20 @@ describe.each(dialects)('RateLimiter on %s', (dialect) => {
     const rows = await first.tables<RateLimitTables>().selectFrom('rate_limit_windows').select(['key', 'hits']).execute();
     expect(rows).toEqual([{ key: 'client:app', hits: 1 }]);
   });
+
+  it('claims counts in blocks of 1 % of a large limit: one write per block, the count still shared', async () => {
+    database = await createTestDatabase(dialect);
+    const first = openDatabase(database.config);
+    handles.push(first);
+    await migrateToLatest(first, rateLimitMigrations);
+    const [a, b] = [await node(1000), await node(1000)];
+    const now = Date.UTC(2026, 11, 2, 12, 0, 10);
+    const seen: number[] = [];
+    for (let i = 0; i < 25; i++) seen.push((await a.hit('client:big', now)).remaining);
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => 999 - i));
+    // Node b starts after the three blocks node a claimed (30 counts).
+    expect(await b.hit('client:big', now)).toMatchObject({ remaining: 969 });
+    const [row] = await first.tables<RateLimitTables>().selectFrom('rate_limit_windows').select('hits').execute();
+    expect(Number(row.hits)).toBe(40);
+  });
 });
