@@ -41,11 +41,13 @@ async function bench(name: string, config: DatabaseConfig) {
   const db: DatabaseHandle = openDatabase(config);
   try {
     await migrateToLatest(db, rateLimitMigrations);
-    const limiter = new RateLimiter(db, { limit: 10_000_000, windowSeconds: 60 });
+    const exact = new RateLimiter(db, { limit: 50, windowSeconds: 60 }); // block of 1: one upsert per hit
+    const blocks = new RateLimiter(db, { limit: 10_000, windowSeconds: 60 }); // the default: blocks of 100
     console.log(`${name}:`);
     await measure('floor: select 1', () => sql`select 1`.execute(db.tables<object>()));
     // 50 callers, as a tenant with a few dozen machine clients would have.
-    await measure('rate-limit hit (upsert)', (i) => limiter.hit(`client:bench-${i % 50}`));
+    await measure('hit, limit 50 (upsert each)', (i) => exact.hit(`client:exact-${i % 50}`));
+    await measure('hit, limit 10000 (blocks)', (i) => blocks.hit(`client:blocks-${i % 50}`));
   } finally {
     await db.close();
   }
