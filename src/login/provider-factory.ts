@@ -7,6 +7,7 @@ import type { JWK } from 'jose';
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { ConnectionsStore } from '../connections/connections-store.ts';
 import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
+import type { Authz } from '../authz/index.ts';
 import type { BruteForceGuard } from './brute-force.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
 import { allowedOrigins, ClientAdapter } from './client-metadata.ts';
@@ -47,6 +48,8 @@ export interface ProviderDeps {
   loginStates: LoginStates;
   settings: LoginSettings;
   managementAudience: ManagementAudience;
+  /** The tenant's APIs, roles and permissions: what a token for an API may carry. */
+  authz: Authz;
   connections: ConnectionsStore;
   bruteForce: BruteForceGuard;
   tokens: AccessTokens;
@@ -64,11 +67,11 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
     return connection ? { id: connection.id, name: connection.name, strategy: connection.strategy, metadata: connection.metadata } : null;
   };
   const claimsDeps = {
-    users, loginStates, issuer, managementAudience: managementAudience.canonical, credentialsExchange: deps.credentialsExchange, clientMetadata,
+    users, loginStates, issuer, managementAudience: managementAudience.canonical, credentialsExchange: deps.credentialsExchange, clientMetadata, authz: deps.authz,
     postLogin: deps.postLogin, connectionByName,
   };
   const findAccount = findAccountWith(claimsDeps);
-  const resources = resourceIndicatorsFeature({ clients, managementAudience });
+  const resources = resourceIndicatorsFeature({ clients, authz: deps.authz });
   const cookie = { httpOnly: true, sameSite: 'lax', signed: true, secure: issuer.startsWith('https:') };
 
   const provider = new Provider(issuer, {
@@ -122,8 +125,8 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
       requestObjectSigningAlgValues: ['RS256', 'PS256', 'ES256'],
     },
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }, code: { scopes: Set<string> }) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }, code: { scopes: Set<string>; resource?: unknown }) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access') && (await resources.allowsOfflineAccess(code.resource)),
     ttl: TTL,
     features: {
       devInteractions: { enabled: false },
