@@ -28,11 +28,14 @@ import { protectProviderPages } from './provider-page-headers.ts';
 import { userinfoForJwtAccessTokens } from './userinfo-jwt.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
-/** Auth0's lifetimes: ID token 10 h, API access token 24 h, refresh token 30 days (absolute). */
+/** The API's token_lifetime (resource-servers.ts puts it on the token's resource server); 24 h otherwise, as Auth0. */
+const apiLifetime = (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 86400;
+
+/** Auth0's lifetimes: ID token 10 h, API access token from the API (24 h by default), refresh token 30 days (absolute). */
 export const TTL = {
   IdToken: 36000,
-  AccessToken: 86400,
-  ClientCredentials: 86400,
+  AccessToken: apiLifetime,
+  ClientCredentials: apiLifetime,
   AuthorizationCode: 600,
   RefreshToken: 30 * 86400,
   Interaction: 3600,
