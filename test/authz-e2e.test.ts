@@ -180,4 +180,22 @@ describe.each(dialects)('tokens for the tenant\'s own API on %s', (dialect) => {
       await bindPostLogin(management);
     }
   });
+
+  it('issues refresh tokens only for APIs that allow offline access, and the browser lifetime to single-page apps', async () => {
+    await management.resourceServers.create({
+      identifier: 'https://widgets.example.com/', scopes: [{ value: 'read:widgets' }], token_lifetime: 3600, token_lifetime_for_web: 300,
+    } as Parameters<typeof management.resourceServers.create>[0]);
+    const web = await codeFlowLogin(server, config, USER, 'openid offline_access read:widgets', { audience: 'https://widgets.example.com/' });
+    const webTokens = (web as { tokens: oidc.TokenEndpointResponse }).tokens;
+    expect(webTokens.refresh_token).toBeUndefined();
+    const webClaims = decodeJwt(webTokens.access_token);
+    expect(webClaims.exp! - webClaims.iat!).toBe(3600);
+    expect(webClaims.scope).toBe('openid read:widgets');
+
+    const spa = await createApp(server, { name: 'Widgets SPA', app_type: 'spa', token_endpoint_auth_method: 'none' });
+    const spaConfig = await oidc.discovery(new URL(server.issuer), spa.clientId, undefined, oidc.None());
+    const browser = await codeFlowLogin(server, spaConfig, USER, 'openid read:widgets', { audience: 'https://widgets.example.com/' });
+    const spaClaims = decodeJwt((browser as { tokens: oidc.TokenEndpointResponse }).tokens.access_token);
+    expect(spaClaims.exp! - spaClaims.iat!).toBe(300);
+  });
 });

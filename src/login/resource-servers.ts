@@ -64,7 +64,9 @@ export function resourceIndicatorsFeature(deps: ResourceServerDeps) {
     let scopes = scopeValues(api);
     if (accountId) scopes = userTokenScopes(api, scopes, api.enforce_policies ? await heldPermissions(ctx, authz, accountId, api.identifier) : []);
     const browserApp = (await clients.get(clientId))?.app_type === 'spa';
-    return jwtResourceServer(api.identifier, [...OIDC_SCOPES, ...scopes], tokenLifetime(api, browserApp));
+    // Without offline access the token does not claim `offline_access` (no refresh token comes with it either).
+    const oidcScopes = [...OIDC_SCOPES].filter((s) => s !== 'offline_access' || api.allow_offline_access);
+    return jwtResourceServer(api.identifier, [...oidcScopes, ...scopes], tokenLifetime(api, browserApp));
   }
 
   return {
