@@ -10,9 +10,10 @@ import type { DomainMigration } from './platform/db/migrations.ts';
 import { usersMigrations } from './users/users-migrations.ts';
 import { jobsMigrations } from './jobs/jobs-migrations.ts';
 import { rateLimitMigrations } from './management/rate-limits.ts';
+import { authzMigrations } from './authz/index.ts';
 
 export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
   ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations,
-  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations, ...rateLimitMigrations].sort((a, b) =>
+  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations, ...authzMigrations, ...rateLimitMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );
