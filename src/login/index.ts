@@ -103,7 +103,7 @@ export class SignIn {
   /** The public routes: the provider's paths, the hosted pages, /dbconnections/signup. */
   async registerRoutes(app: FastifyInstance): Promise<void> {
     const secrets = await this.settings.secrets();
-    await app.register(providerRoutes, { host: this.host });
+    await app.register(providerRoutes, { host: this.host, settings: this.settings });
     await app.register(loginRoutes, {
       host: this.host,
       clients: this.deps.clients,
