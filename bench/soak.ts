@@ -1,6 +1,6 @@
 // Soak: mixed traffic against one Portrait process on loopback for a bounded time, watching whether memory and
 // latency stay flat. `npm run soak` (SOAK_SECONDS, default 300; SOAK_CONCURRENCY, default 12).
-//   node --no-node-snapshot --import tsx bench/soak.ts
+//   node --no-node-snapshot --import tsx bench/soak.ts [--port 39127]
 // Traffic: full password logins through the code flow, password-realm logins and client-credentials tokens at the
 // token endpoint, GET and PATCH of users, Lucene searches, initials avatars. The server (SQLite, its own data
 // directory) collects garbage and reports its memory every SOAK_SAMPLE_MS (bench/soak-probe.mjs); this process
@@ -11,8 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { freePort } from '../test/support/portrait-process.ts';
-import { benchTenant, oneLogin, seedBenchApp, startBenchServer } from './login-client.ts';
+import { benchTenant, numberArg, oneLogin, seedBenchApp, startBenchServer } from './login-client.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 12);
@@ -25,8 +24,7 @@ const REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 interface Sample { at: number; kind: string; ms: number; status: number }
 interface Memory { at: number; rss: number; heapUsed: number }
 
-const port = await freePort();
-const tenant = benchTenant(port);
+const tenant = benchTenant(numberArg('port', 39127));
 const memoryFile = path.join(tenant.dataDir, 'soak-memory.ndjson');
 tenant.env.SOAK_MEMORY_FILE = memoryFile;
 tenant.env.SOAK_SAMPLE_MS = String(SAMPLE_MS);
