@@ -53,6 +53,10 @@ async function start(config: Config): Promise<void> {
       process.exit(1);
     }
   };
+  // Last resort only: every dependency failure is handled where it happens (platform/dependency-faults.ts, the pg
+  // client listener in platform/db). A promise rejected with nobody listening is a bug; it is logged loudly, and
+  // the node keeps serving rather than dropping every request in flight. Uncaught exceptions still end the process.
+  process.on('unhandledRejection', (reason) => app.log.error({ err: reason }, 'unhandled promise rejection (a bug): logged, process kept'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }

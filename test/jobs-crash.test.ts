@@ -2,9 +2,7 @@
 // at the kill the users table holds exactly the users of the committed batches (the job's offset moves in
 // the same transaction), and after the restart the job resumes from there and ends with every user exactly
 // once. Real processes (`node bin/portrait.mjs start`), on both dialects.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,47 +10,14 @@ import { loadConfig } from '../src/config.ts';
 import { createServices } from '../src/services.ts';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases.ts';
 import { DB_CONNECTION, generateUsers, usersFile } from './support/jobs.ts';
+import { freePort, portraitEnv, processManagementToken, startPortrait } from './support/portrait-process.ts';
 
-const BIN = path.resolve('bin/portrait.mjs');
-const CLIENT_ID = 'crash-test-admin';
-const CLIENT_SECRET = 'crash-test-admin-secret-0123456789abcdef';
 const USERS = 100_000;
 
-const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) killGroup(child);
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-function killGroup(child: ChildProcess): void {
-  // bin/portrait.mjs runs the server as its own child: kill the whole process group, not just the wrapper.
-  try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [BIN, 'start'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const end = Date.now() + 30_000;
-  while (!out.includes('Portrait is serving')) {
-    if (Date.now() > end || child.exitCode !== null) throw new Error(`server did not start:\n${out}\n${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, exited };
-}
 
 describe.each(dialects)('an import survives SIGKILL of its server on %s', (dialect) => {
   it('resumes from the last committed batch: every user exactly once', { timeout: 180_000 }, async () => {
@@ -61,25 +26,18 @@ describe.each(dialects)('an import survives SIGKILL of its server on %s', (diale
     cleanups.push(async () => { await database.drop(); rmSync(dataDir, { recursive: true, force: true }); });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}/`;
-    const env: Record<string, string> = {
-      PORT: String(port), HOST: '127.0.0.1', PORTRAIT_ISSUER: base, PORTRAIT_DATA_DIR: dataDir, PORTRAIT_LOG_LEVEL: 'warn',
-      PORTRAIT_BOOTSTRAP_CLIENT_ID: CLIENT_ID, PORTRAIT_BOOTSTRAP_CLIENT_SECRET: CLIENT_SECRET,
-      // Short lease so the restarted node may take the dead node's job over quickly; small batches so the kill lands mid-file.
-      PORTRAIT_JOB_LEASE_SECONDS: '3', PORTRAIT_IMPORT_BATCH_SIZE: '2000',
-      DATABASE_URL: database.config.kind === 'postgres' ? database.config.url : `sqlite:${database.config.file}`,
-    };
-    const token = async () => {
-      const res = await fetch(`${base}oauth/token`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, audience: `${base}api/v2/` }),
-      });
-      return ((await res.json()) as { access_token: string }).access_token;
-    };
+    // Short lease so the restarted node may take the dead node's job over quickly; small batches so the kill lands mid-file.
+    const env = portraitEnv({
+      port, dataDir,
+      databaseUrl: database.config.kind === 'postgres' ? database.config.url : `sqlite:${database.config.file}`,
+      extra: { PORTRAIT_JOB_LEASE_SECONDS: '3', PORTRAIT_IMPORT_BATCH_SIZE: '2000' },
+    });
+    const token = () => processManagementToken(base);
     const getJob = async (id: string, bearer: string) =>
       (await (await fetch(`${base}api/v2/jobs/${id}`, { headers: { authorization: `Bearer ${bearer}` } })).json()) as
         { status: string; percentage_done: number; summary: { inserted: number; failed: number; total: number } };
 
-    const first = await startServer(env);
+    const first = await startPortrait(env);
     let bearer = await token();
     const connections = (await (await fetch(`${base}api/v2/connections?name=${DB_CONNECTION}`, { headers: { authorization: `Bearer ${bearer}` } })).json()) as { id: string }[];
     const form = new FormData();
@@ -94,8 +52,7 @@ describe.each(dialects)('an import survives SIGKILL of its server on %s', (diale
       expect(job.status).not.toBe('completed');
       await new Promise((r) => setTimeout(r, 20));
     }
-    killGroup(first.child);
-    await first.exited;
+    await first.kill('SIGKILL');
 
     // What a dead node left: whole batches only, and the users table agrees with the job's offset to the user.
     const config = { ...loadConfig({ ...env, PORT: '0' }), database: database.config };
@@ -112,7 +69,7 @@ describe.each(dialects)('an import survives SIGKILL of its server on %s', (diale
       await inspect.close();
     }
 
-    await startServer(env);
+    await startPortrait(env);
     bearer = await token();
     const end = Date.now() + 120_000;
     let job = await getJob(id, bearer);

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FederatedOutcome, FederatedSignIn } from './federated-login.ts';
 import type { LoginSettings } from './login-settings.ts';
+import { answerPageOutages } from './outage.ts';
 import { PAGE_HEADERS } from './pages/layout.ts';
 import { messagePage } from './pages/login-pages.ts';
 import type { ProviderHost } from './provider-host.ts';
@@ -26,6 +27,7 @@ function formFields(body: unknown): Record<string, string> {
 }
 
 export async function federatedRoutes(app: FastifyInstance, deps: FederatedRoutesDeps): Promise<void> {
+  answerPageOutages(app, deps.settings);
   async function answer(reply: FastifyReply, outcome: FederatedOutcome) {
     if ('redirect' in outcome) return reply.redirect(outcome.redirect, 303);
     const body = messagePage(await deps.settings.theme(), 'We could not sign you in', outcome.page.message, { alert: true });

@@ -114,7 +114,7 @@ export class SignIn {
     // One scope for every route that reaches the provider or builds a URL: they all see the issuer's origin.
     await app.register(async (signIn) => {
       signIn.addHook('onRequest', issuerOriginHook(issuer));
-      await signIn.register(providerRoutes, { host: this.host });
+      await signIn.register(providerRoutes, { host: this.host, settings: this.settings });
       await signIn.register(loginRoutes, {
         host: this.host,
         clients: this.deps.clients,

@@ -10,6 +10,7 @@ import type { CsrfTokens } from './csrf.ts';
 import type { FederatedOutcome, FederatedSignIn } from './federated-login.ts';
 import { completeConsent, completeLogin, loadTransaction, LoginTransactionError, type LoginTransaction } from './login-transaction.ts';
 import type { LoginSettings } from './login-settings.ts';
+import { answerPageOutages } from './outage.ts';
 import { PAGE_HEADERS } from './pages/layout.ts';
 import { loginPage, messagePage, signupPage } from './pages/login-pages.ts';
 import { LOGIN_MESSAGES, passwordLogin } from './password-login.ts';
@@ -43,6 +44,7 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): Promise<void> {
   const { host, users, bruteForce, settings, csrf } = deps;
+  answerPageOutages(app, settings);
 
   const page = async (reply: FastifyReply, status: number, body: string) => reply.status(status).headers(PAGE_HEADERS).send(body);
   const problem = async (reply: FastifyReply, status: number, message: string) =>

@@ -101,6 +101,11 @@ export class LoginSettings {
     };
   }
 
+  /** The theme, or the default one when the branding cannot be read: an outage page must render without the database. */
+  async themeOrDefault(): Promise<LoginTheme> {
+    return this.theme().catch(() => ({ ...DEFAULT_THEME, tenantName: this.tenantName() ?? DEFAULT_THEME.tenantName }));
+  }
+
   /** Only what the tenant set is stored, so a later change of the defaults reaches tenants who never set them. */
   async setTheme(patch: StoredBranding): Promise<LoginTheme> {
     const stored = (await this.read<StoredBranding>('theme')) ?? {};

@@ -17,6 +17,7 @@ import type { OidcPayloads } from './oidc-payloads.ts';
 import { PAGE_HEADERS } from './pages/layout.ts';
 import { logoutPage, messagePage } from './pages/login-pages.ts';
 import { legacyLogout, sameLogoutUrl } from './legacy-logout.ts';
+import { answerProviderOutages, renderOutage } from './outage.ts';
 import { registerPasswordGrants } from './password-realm-grant.ts';
 import type { CredentialsExchangeHook } from './action-hooks.ts';
 import type { LoginStates, PostLoginHook } from './post-login.ts';
@@ -153,7 +154,8 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
         },
       },
     },
-    renderError: async (ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }) => {
+    renderError: async (ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, error: unknown) => {
+      if (await renderOutage(ctx, error, settings)) return;
       ctx.set(PAGE_HEADERS);
       ctx.body = messagePage(await settings.theme(), 'Something went wrong', `${out.error}: ${out.error_description ?? ''}`, { alert: true });
     },
@@ -174,6 +176,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   keepCustomClaims(provider);
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
+  provider.use(answerProviderOutages(provider, settings));
   provider.use(protectProviderPages);
   provider.use(answerUnservedMethods);
   provider.use(limitTokenRequests(deps.tokenRateLimits));

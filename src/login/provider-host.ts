@@ -48,7 +48,15 @@ export class ProviderHost {
   }
 
   private async refresh(): Promise<Instance> {
-    const jwks = await this.deps.keys.privateJwks();
+    let jwks;
+    try {
+      jwks = await this.deps.keys.privateJwks();
+    } catch (error) {
+      // The key set could not be read (database away): keep serving with the keys we have; the requests that need
+      // the database answer 503 on their own, and those that do not (JWKS, discovery) keep working.
+      if (this.instance) return this.instance;
+      throw error;
+    }
     const version = jwks.map((k) => k.kid).join(',');
     this.checkedAt = Date.now();
     if (this.instance && this.instance.version === version) return this.instance;

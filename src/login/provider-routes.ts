@@ -2,6 +2,8 @@
 // content-type parser reads nothing, so the request body reaches oidc-provider untouched; the reply is
 // hijacked and written by the provider. Every other path stays with fastify.
 import type { FastifyInstance } from 'fastify';
+import type { LoginSettings } from './login-settings.ts';
+import { writeRawOutage } from './outage.ts';
 import type { ProviderHost } from './provider-host.ts';
 
 const ALL = ['GET', 'POST', 'OPTIONS'] as const;
@@ -22,7 +24,7 @@ export const PROVIDER_PATHS = [
   '/v2/logout',
 ];
 
-export async function providerRoutes(app: FastifyInstance, options: { host: ProviderHost }): Promise<void> {
+export async function providerRoutes(app: FastifyInstance, options: { host: ProviderHost; settings: LoginSettings }): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
   for (const url of PROVIDER_PATHS) {
@@ -35,10 +37,7 @@ export async function providerRoutes(app: FastifyInstance, options: { host: Prov
           await options.host.handle(request.raw, reply.raw);
         } catch (error) {
           request.log.error({ err: error }, 'the OpenID provider could not serve the request');
-          if (!reply.raw.headersSent) {
-            reply.raw.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-            reply.raw.end(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'The server is temporarily unavailable.' }));
-          }
+          if (!reply.raw.headersSent) await writeRawOutage(request.headers.accept, reply.raw, options.settings);
         }
       },
     });

@@ -3,6 +3,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload, type JWK, importJWK } from 'jose';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { LruCache } from '../platform/lru-cache.ts';
+import { dependencyFault } from '../platform/dependency-faults.ts';
 
 export const MANAGEMENT_TOKEN_LIFETIME_SECONDS = 86400;
 
@@ -112,6 +113,8 @@ export class AccessTokens {
       if (error instanceof joseErrors.JWTClaimValidationFailed) {
         throw new InvalidAccessToken(`Bad ${error.claim === 'aud' ? 'audience' : error.claim === 'iss' ? 'issuer' : error.claim} claim.`);
       }
+      // The key set could not be read (database away): not the token's fault, so not a 401 that makes clients drop it.
+      if (dependencyFault(error)) throw error;
       throw new InvalidAccessToken('Invalid token.');
     }
   }

@@ -38,6 +38,10 @@ export const ERROR_STATUS = {
   too_many_requests: 429,
   internal_error: 500,
   service_unavailable: 503,
+  /** A dependency (the database, the object store) cannot be reached or is busy; retry shortly (platform/dependency-faults.ts). */
+  temporarily_unavailable: 503,
+  /** The disk or the database is out of space; nothing was written. */
+  insufficient_storage: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -4,6 +4,7 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { dependencyFault, faultError, RETRY_AFTER_SECONDS } from './dependency-faults.ts';
 import { ApiError, errorBody, type ErrorCode } from './errors.ts';
 
 const VALIDATION_CODES: Record<string, { code: ErrorCode; prefix: string }> = {
@@ -56,6 +57,15 @@ export function installErrorHandling(app: FastifyInstance): void {
     const client = fastifyClientError(error);
     if (client) {
       const e = new ApiError(client.code, client.message);
+      return reply.status(e.statusCode).send(e.toBody());
+    }
+    const fault = dependencyFault(error);
+    if (fault) {
+      // Not a bug and not the client's doing: the database or the object store is away, and the next request
+      // may well succeed. Warn, not error: an outage would otherwise fill the error log with one stack per request.
+      request.log.warn({ err: error, fault }, 'a dependency failed');
+      const e = faultError(fault);
+      if (fault === 'unavailable') reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.status(e.statusCode).send(e.toBody());
     }
     request.log.error({ err: error }, 'unexpected error');

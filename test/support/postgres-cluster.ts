@@ -8,7 +8,12 @@ import path from 'node:path';
 
 export interface Cluster {
   url: string;
+  /** Stops the server and removes its files. */
   stop(): void;
+  /** Stops the server, keeping its data, as an operator or a failover would ('fast': clients are cut off). */
+  halt(mode?: 'fast' | 'immediate'): void;
+  /** Starts a halted server again on the same port with the same data. */
+  resume(): void;
 }
 
 function findBinDir(): string | null {
@@ -53,12 +58,17 @@ export async function startCluster(): Promise<Cluster | null> {
   const port = await freePort();
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
-  run('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start']);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    halt: (mode = 'fast') => run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']),
+    resume: start,
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // already halted
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -51,11 +51,33 @@ function sqliteDialect(file: string): SqliteDialect {
 const STATEMENT_CACHE_ENTRIES = 500;
 
 function postgresDialect(url: string): PostgresDialect {
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
-  // An idle connection that the server drops (restart, failover) emits 'error' on the pool; unheard, that event
-  // would crash the process. The next query gets a fresh connection, and /healthz reports the outage meanwhile.
-  pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
+  // A bounded connect: while the server is unreachable a request fails (503) within seconds instead of hanging.
+  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  listenForConnectionLoss(pool);
   return new PostgresDialect({ pool });
+}
+
+/** How long a request waits for a PostgreSQL connection before it is answered 503. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * A `pg` client emits 'error' when its server goes away (restart, failover, network cut), and an 'error' event
+ * nobody listens to kills the process. The pool listens only while a client is idle; a client checked out by a
+ * query has no listener — that is how a PostgreSQL restart under load used to kill nodes. So every client gets
+ * its own listener the moment it is created, for its whole life. The query in flight is rejected by pg itself
+ * (the route answers 503), the broken client is not returned to the pool (pg sees it is no longer queryable),
+ * and the next query opens a fresh connection: service resumes as soon as the server is back.
+ */
+export function listenForConnectionLoss(pool: pg.Pool): void {
+  let lastWarning = 0;
+  const warn = (error: Error) => {
+    // One line per outage burst, not one per pooled connection.
+    if (Date.now() - lastWarning < 1_000) return;
+    lastWarning = Date.now();
+    process.emitWarning(`PostgreSQL connection lost: ${error.message}`);
+  };
+  pool.on('error', warn);
+  pool.on('connect', (client) => client.on('error', warn));
 }
 
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
