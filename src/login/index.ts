@@ -23,6 +23,8 @@ import { LoginStates, noPostLoginActions, type PostLoginHook } from './post-logi
 import { ProviderHost } from './provider-host.ts';
 import { providerRoutes } from './provider-routes.ts';
 import type { LoginUsersPort } from './users-port.ts';
+import { SessionRecords } from './session-records.ts';
+import { sessionEnd, type SessionLifetimes } from './token-lifetimes.ts';
 
 export { bruteForceMigrations } from './brute-force.ts';
 export { loginSettingsMigrations } from './login-settings.ts';
@@ -46,6 +48,8 @@ export interface SignInDeps {
   managementAudience: ManagementAudience;
   /** The tenant's display name (tenant settings' `friendly_name`), shown on the hosted pages. */
   tenantName?: () => string | undefined;
+  /** The tenant's session lifetimes (hours), read synchronously; Auth0's defaults when not given. */
+  sessionLifetimes?: () => SessionLifetimes;
 }
 
 export class SignIn {
@@ -54,6 +58,8 @@ export class SignIn {
   readonly payloads: OidcPayloads;
   readonly loginStates: LoginStates;
   readonly host: ProviderHost;
+  /** Sessions, refresh tokens and grants as the Management API shows them. */
+  readonly records: SessionRecords;
   /** Social and enterprise connections' round trips. */
   readonly federated: FederatedSignIn;
   /** The Actions engine sets this (post-login trigger); until then logins carry no custom claims. */
@@ -68,6 +74,7 @@ export class SignIn {
     this.bruteForce = new BruteForceGuard(deps.db);
     this.payloads = new OidcPayloads(deps.db);
     this.loginStates = new LoginStates(this.payloads);
+    const sessionLifetimes = deps.sessionLifetimes ?? (() => ({ idle_session_lifetime: 72, session_lifetime: 168 }));
     this.host = new ProviderHost({
       issuer: deps.config.issuer,
       clients: deps.clients,
@@ -82,7 +89,10 @@ export class SignIn {
       managementAudience: deps.managementAudience,
       postLogin: () => this.postLoginHook,
       credentialsExchange: () => this.credentialsExchangeHook,
+      sessionLifetimes,
+      allowPrivateOutbound: deps.config.allowPrivateOutbound,
     });
+    this.records = new SessionRecords(deps.db, (loginTs) => sessionEnd(sessionLifetimes(), loginTs), () => true);
     this.federated = new FederatedSignIn({
       clients: deps.clients,
       connections: deps.connections,

@@ -24,6 +24,10 @@ import { auth0AccessTokenShape, extraTokenClaimsWith, findAccountWith, keepCusto
 import { auth0TokenErrors, normalizeTokenRequest } from './token-request.ts';
 import { answerUnservedMethods } from './unserved-methods.ts';
 import { protectProviderPages } from './provider-page-headers.ts';
+import { DEVICE_CODE_TTL, deviceFlowFeature } from './device-flow.ts';
+import { idTokenTypHeader, registerWebMessage, sidIsSessionId } from './silent-auth.ts';
+import { lifetimeOptions, renewSessionOnUse, reuseInterval, rotateRefreshToken, type SessionLifetimes } from './token-lifetimes.ts';
+import { outboundFetch } from './outbound.ts';
 import { userinfoForJwtAccessTokens } from './userinfo-jwt.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
@@ -37,6 +41,7 @@ export const TTL = {
   Interaction: 3600,
   Session: 14 * 86400,
   Grant: 365 * 86400,
+  DeviceCode: DEVICE_CODE_TTL,
 };
 
 export interface ProviderDeps {
@@ -53,6 +58,10 @@ export interface ProviderDeps {
   /** Read at each login and refresh, so the Actions engine can be plugged in after start-up. */
   postLogin: () => PostLoginHook;
   credentialsExchange: () => CredentialsExchangeHook;
+  /** The tenant's session lifetimes, read synchronously at each session save. */
+  sessionLifetimes: () => SessionLifetimes;
+  /** PORTRAIT_ALLOW_PRIVATE_OUTBOUND: back-channel logout may reach private addresses. */
+  allowPrivateOutbound: boolean;
 }
 
 export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; cookieKeys: string[] }): Promise<Provider> {
@@ -76,7 +85,9 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
     jwks: { keys: keys.jwks },
     cookies: {
       keys: keys.cookieKeys,
-      long: cookie,
+      // Auth0's session cookie is SameSite=None on https, so the silent-authentication iframe of an app on
+      // another site still carries it; the hosted forms carry CSRF tokens of their own.
+      long: { ...cookie, sameSite: cookie.secure ? 'none' : 'lax' },
       short: cookie,
       names: { session: 'portrait_session', interaction: 'portrait_interaction', resume: 'portrait_resume', state: 'portrait_state' },
     },
@@ -110,24 +121,28 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
       },
     },
     extraParams: ['audience', 'connection', 'screen_hint', 'organization', 'invitation'],
-    extraClientMetadata: { properties: ['web_origins', 'allowed_origins', 'is_first_party'] },
+    extraClientMetadata: { properties: ['web_origins', 'allowed_origins', 'is_first_party', 'refresh_token'] },
     clientBasedCORS: (_ctx: unknown, origin: string, client: { redirectUris?: string[]; web_origins?: string[]; allowed_origins?: string[] }) =>
       allowedOrigins({ web_origins: client.web_origins, allowed_origins: client.allowed_origins, redirect_uris: client.redirectUris }).has(origin),
     pkce: { required: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod === 'none' },
-    responseTypes: ['code'],
+    // Auth0 still serves the implicit and hybrid types to clients whose grant_types include `implicit`.
+    responseTypes: ['code', 'id_token', 'id_token token'],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256'],
       userinfoSigningAlgValues: ['RS256'],
       requestObjectSigningAlgValues: ['RS256', 'PS256', 'ES256'],
     },
-    rotateRefreshToken: true,
+    rotateRefreshToken,
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }, code: { scopes: Set<string> }) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
-    ttl: TTL,
+    ttl: { ...TTL, ...lifetimeOptions(deps.sessionLifetimes) },
+    fetch: outboundFetch(deps.allowPrivateOutbound),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      backchannelLogout: { enabled: true },
+      deviceFlow: deviceFlowFeature(settings),
       revocation: { enabled: true },
       userinfo: { enabled: true },
       introspection: { enabled: false },
@@ -156,6 +171,11 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
     return clients.verifySecret(this.clientId, presented);
   };
   keepCustomClaims(provider);
+  registerWebMessage(provider, settings);
+  sidIsSessionId(provider);
+  reuseInterval(provider, clients);
+  renewSessionOnUse(provider);
+  idTokenTypHeader(provider, keys.jwks);
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
   provider.use(protectProviderPages);
