@@ -24,7 +24,8 @@ import { ProviderHost } from './provider-host.ts';
 import { providerRoutes } from './provider-routes.ts';
 import type { LoginUsersPort } from './users-port.ts';
 import { SessionRecords } from './session-records.ts';
-import { sessionEnd, type SessionLifetimes } from './token-lifetimes.ts';
+import { sessionRoutes } from './session-routes.ts';
+import { refreshSettingsOf, sessionEnd, type SessionLifetimes } from './token-lifetimes.ts';
 
 export { bruteForceMigrations } from './brute-force.ts';
 export { loginSettingsMigrations } from './login-settings.ts';
@@ -92,7 +93,11 @@ export class SignIn {
       sessionLifetimes,
       allowPrivateOutbound: deps.config.allowPrivateOutbound,
     });
-    this.records = new SessionRecords(deps.db, (loginTs) => sessionEnd(sessionLifetimes(), loginTs), () => true);
+    this.records = new SessionRecords(
+      deps.db,
+      (loginTs) => sessionEnd(sessionLifetimes(), loginTs),
+      async (clientId) => refreshSettingsOf((await deps.clients.get(clientId)) ?? undefined).rotation_type === 'rotating',
+    );
     this.federated = new FederatedSignIn({
       clients: deps.clients,
       connections: deps.connections,
@@ -137,6 +142,7 @@ export class SignIn {
   async registerManagementRoutes(api: FastifyInstance): Promise<void> {
     await api.register(signInManagementRoutes, { keys: this.deps.keys, host: this.host, bruteForce: this.bruteForce, users: this.deps.users });
     await api.register(brandingRoutes, { settings: this.settings });
+    await api.register(sessionRoutes, { records: this.records, host: this.host, users: this.deps.users });
   }
 
   close(): void {

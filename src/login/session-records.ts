@@ -79,7 +79,7 @@ export class SessionRecords {
     /** The absolute expiry of a session logged in at loginTs (epoch seconds), from the tenant's session_lifetime. */
     private readonly absoluteExpiry: (loginTs: number) => number | undefined = () => undefined,
     /** Whether the client's refresh tokens rotate (its refresh_token.rotation_type). */
-    private readonly rotating: (clientId: string) => boolean = () => true,
+    private readonly rotating: (clientId: string) => Promise<boolean> = async () => true,
   ) {
     this.db = handle.tables<OidcPayloadsTables>();
   }
@@ -126,19 +126,19 @@ export class SessionRecords {
 
   async refreshToken(id: string): Promise<RefreshTokenView | undefined> {
     const rows = (await this.live('RefreshToken').where('grant_id', '=', id).execute()) as Row[];
-    return this.families(rows)[0];
+    return (await this.families(rows))[0];
   }
 
   /** Every live refresh token of the tenant, optionally for one user or client (device-credentials). */
   async refreshTokens(filter: { user_id?: string; client_id?: string }): Promise<RefreshTokenView[]> {
     let query = this.live('RefreshToken');
     if (filter.user_id) query = query.where('account_id', '=', filter.user_id);
-    const tokens = this.families((await query.execute()) as Row[]);
+    const tokens = await this.families((await query.execute()) as Row[]);
     return filter.client_id ? tokens.filter((t) => t.client_id === filter.client_id) : tokens;
   }
 
   /** One view per family: rotated-out (consumed) members are history; the newest live member speaks for it. */
-  private families(rows: Row[]): RefreshTokenView[] {
+  private async families(rows: Row[]): Promise<RefreshTokenView[]> {
     const byGrant = new Map<string, { payload: Payload; row: Row }>();
     for (const row of rows) {
       if (row.consumed_at !== null) continue;
@@ -147,6 +147,8 @@ export class SessionRecords {
       const seen = byGrant.get(payload.grantId);
       if (!seen || (payload.iat ?? 0) > (seen.payload.iat ?? 0)) byGrant.set(payload.grantId, { payload, row });
     }
+    const clientIds = [...new Set([...byGrant.values()].map(({ payload }) => String(payload.clientId)))];
+    const rotates = new Map(await Promise.all(clientIds.map(async (id) => [id, await this.rotating(id)] as const)));
     return [...byGrant.values()]
       .map(({ payload, row }) => ({
         id: payload.grantId,
@@ -157,7 +159,7 @@ export class SessionRecords {
         device: {},
         client_id: payload.clientId,
         session_id: payload.sessionUid ?? null,
-        rotating: this.rotating(payload.clientId),
+        rotating: rotates.get(String(payload.clientId)) ?? true,
         resource_servers: payload.resource ? [{ audience: payload.resource, scopes: payload.scope ?? '' }] : [],
         last_exchanged_at: iso(payload.iat),
       }))

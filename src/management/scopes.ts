@@ -9,6 +9,8 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'read:client_keys',
   'update:client_keys',
   'read:logs',
+  // Sign-in sessions and what they issued (src/login/session-routes.ts).
+  ...['sessions', 'refresh_tokens', 'grants', 'device_credentials'].flatMap((r) => [`read:${r}`, `delete:${r}`]),
 ];
 
 /** Scopes a token issued to a user (not a client) may carry; they reach only that user. */
