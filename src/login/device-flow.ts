@@ -33,3 +33,14 @@ export function deviceFlowFeature(settings: LoginSettings) {
     },
   };
 }
+
+/** POST /oauth/device/code answered as Auth0 does: `interval` always stated; a client without the grant gets 403. */
+export async function auth0DeviceCodeAnswers(ctx: any, next: () => Promise<void>): Promise<void> {
+  await next();
+  if (ctx.path !== '/oauth/device/code' || !ctx.body || typeof ctx.body !== 'object') return;
+  if (ctx.status === 200 && ctx.body.device_code && ctx.body.interval === undefined) ctx.body = { ...ctx.body, interval: 5 };
+  if (ctx.body.error === 'invalid_request' && /is not allowed for this client$/.test(ctx.body.error_description ?? '')) {
+    ctx.status = 403;
+    ctx.body = { error: 'unauthorized_client', error_description: "Grant type 'urn:ietf:params:oauth:grant-type:device_code' not allowed for the client." };
+  }
+}

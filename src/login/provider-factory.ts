@@ -24,7 +24,7 @@ import { auth0AccessTokenShape, extraTokenClaimsWith, findAccountWith, keepCusto
 import { auth0TokenErrors, normalizeTokenRequest } from './token-request.ts';
 import { answerUnservedMethods } from './unserved-methods.ts';
 import { protectProviderPages } from './provider-page-headers.ts';
-import { DEVICE_CODE_TTL, deviceFlowFeature } from './device-flow.ts';
+import { auth0DeviceCodeAnswers, DEVICE_CODE_TTL, deviceFlowFeature } from './device-flow.ts';
 import { idTokenTypHeader, registerWebMessage, sidIsSessionId } from './silent-auth.ts';
 import { lifetimeOptions, renewSessionOnUse, reuseInterval, rotateRefreshToken, type SessionLifetimes } from './token-lifetimes.ts';
 import { outboundFetch } from './outbound.ts';
@@ -181,6 +181,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   provider.use(protectProviderPages);
   provider.use(answerUnservedMethods);
   provider.use(auth0TokenErrors);
+  provider.use(auth0DeviceCodeAnswers);
   provider.use(normalizeTokenRequest({ clients, managementAudience }));
   provider.use(keepOfflineAccess);
   provider.use(userinfoForJwtAccessTokens({ tokens: deps.tokens, users, issuer }));
