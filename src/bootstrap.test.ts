@@ -80,4 +80,30 @@ describe.each(dialects)('bootstrapTenant on %s', (dialect) => {
       await services.close();
     }
   });
+
+  it('turns the audiences that client grants named before APIs existed into APIs, once', async () => {
+    database = await createTestDatabase(dialect);
+    dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-boot-'));
+    const first = await startOnce();
+    // A grant written before the registry existed (the store does not check audiences; the routes do).
+    const config = { ...loadConfig({ PORTRAIT_DATA_DIR: dataDir }), database: database.config };
+    const services = await createServices(config);
+    try {
+      await services.clients.createGrant(first.result.adminClientId, 'https://legacy.example/', ['read:things', 'write:things']);
+    } finally {
+      await services.close();
+    }
+    const second = await startOnce();
+    const reopened = await createServices(config);
+    try {
+      const api = await reopened.authz.findApi('https://legacy.example/');
+      expect(api).toMatchObject({ identifier: 'https://legacy.example/', name: 'https://legacy.example/', is_system: false, enforce_policies: false });
+      expect(api!.scopes.map((s) => s.value)).toEqual(['read:things', 'write:things']);
+      expect(second.grants).toHaveLength(2);
+      await bootstrapTenant(reopened);
+      expect(await reopened.authz.resourceServers.list()).toHaveLength(1);
+    } finally {
+      await reopened.close();
+    }
+  });
 });

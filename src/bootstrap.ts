@@ -10,6 +10,7 @@ import type { ConnectionsStore } from './connections/connections-store.ts';
 import type { SigningKeys } from './keys/signing-keys.ts';
 import type { ManagementAudience } from './management/access-tokens.ts';
 import { MANAGEMENT_SCOPES } from './management/scopes.ts';
+import type { Authz } from './authz/index.ts';
 
 export interface BootstrapResult {
   adminClientId: string;
@@ -25,6 +26,8 @@ export async function bootstrapTenant(deps: {
   connections: ConnectionsStore;
   keys: SigningKeys;
   managementAudience: ManagementAudience;
+  /** When given, audiences that client grants named before APIs were registered become APIs (authz README). */
+  authz?: Pick<Authz, 'adoptGrantAudiences'>;
 }): Promise<BootstrapResult> {
   const { config, clients, connections, keys, managementAudience } = deps;
   await keys.ensureKey();
@@ -61,6 +64,7 @@ export async function bootstrapTenant(deps: {
     await clients.updateGrantScope(grant.id, [...new Set([...grant.scope, ...MANAGEMENT_SCOPES])]);
   }
   if (!connection.enabled_clients.includes(clientId)) await connections.enableClientEverywhere(clientId);
+  await deps.authz?.adoptGrantAudiences(await clients.listGrants());
 
   let adminClientFile: string | null = null;
   if (generatedSecret) {

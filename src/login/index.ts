@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { ConnectionsStore } from '../connections/connections-store.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
+import type { Authz } from '../authz/index.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
 import { Upstreams } from '../connections/upstream.ts';
 import { noCredentialsExchangeActions, noRegistrationActions, type CredentialsExchangeHook, type RegistrationHooks } from './action-hooks.ts';
@@ -47,6 +48,8 @@ export interface SignInDeps {
   /** Federated users: find by identity, create, sync root attributes (the users domain's UserIdentities). */
   identities: FederatedUsersPort;
   managementAudience: ManagementAudience;
+  /** APIs, roles and permissions (the authz domain). */
+  authz: Authz;
   /** The tenant's display name (tenant settings' `friendly_name`), shown on the hosted pages. */
   tenantName?: () => string | undefined;
   /** The tenant's session lifetimes (hours), read synchronously; Auth0's defaults when not given. */
@@ -88,6 +91,7 @@ export class SignIn {
       settings: this.settings,
       bruteForce: this.bruteForce,
       managementAudience: deps.managementAudience,
+      authz: deps.authz,
       postLogin: () => this.postLoginHook,
       credentialsExchange: () => this.credentialsExchangeHook,
       sessionLifetimes,

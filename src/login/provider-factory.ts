@@ -7,6 +7,7 @@ import type { JWK } from 'jose';
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { ConnectionsStore } from '../connections/connections-store.ts';
 import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
+import type { Authz } from '../authz/index.ts';
 import type { BruteForceGuard } from './brute-force.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
 import { allowedOrigins, ClientAdapter } from './client-metadata.ts';
@@ -31,11 +32,14 @@ import { outboundFetch } from './outbound.ts';
 import { userinfoForJwtAccessTokens } from './userinfo-jwt.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
-/** Auth0's lifetimes: ID token 10 h, API access token 24 h, refresh token 30 days (absolute). */
+/** The API's token_lifetime (resource-servers.ts puts it on the token's resource server); 24 h otherwise, as Auth0. */
+const apiLifetime = (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 86400;
+
+/** Auth0's lifetimes: ID token 10 h, API access token from the API (24 h by default), refresh token 30 days (absolute). */
 export const TTL = {
   IdToken: 36000,
-  AccessToken: 86400,
-  ClientCredentials: 86400,
+  AccessToken: apiLifetime,
+  ClientCredentials: apiLifetime,
   AuthorizationCode: 600,
   RefreshToken: 30 * 86400,
   Interaction: 3600,
@@ -52,6 +56,8 @@ export interface ProviderDeps {
   loginStates: LoginStates;
   settings: LoginSettings;
   managementAudience: ManagementAudience;
+  /** The tenant's APIs, roles and permissions: what a token for an API may carry. */
+  authz: Authz;
   connections: ConnectionsStore;
   bruteForce: BruteForceGuard;
   tokens: AccessTokens;
@@ -73,11 +79,11 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
     return connection ? { id: connection.id, name: connection.name, strategy: connection.strategy, metadata: connection.metadata } : null;
   };
   const claimsDeps = {
-    users, loginStates, issuer, managementAudience: managementAudience.canonical, credentialsExchange: deps.credentialsExchange, clientMetadata,
+    users, loginStates, issuer, managementAudience: managementAudience.canonical, credentialsExchange: deps.credentialsExchange, clientMetadata, authz: deps.authz,
     postLogin: deps.postLogin, connectionByName,
   };
   const findAccount = findAccountWith(claimsDeps);
-  const resources = resourceIndicatorsFeature({ clients, managementAudience });
+  const resources = resourceIndicatorsFeature({ clients, authz: deps.authz });
   const cookie = { httpOnly: true, sameSite: 'lax', signed: true, secure: issuer.startsWith('https:') };
 
   const provider = new Provider(issuer, {
@@ -134,8 +140,8 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
       requestObjectSigningAlgValues: ['RS256', 'PS256', 'ES256'],
     },
     rotateRefreshToken,
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }, code: { scopes: Set<string> }) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }, code: { scopes: Set<string>; resource?: unknown }) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access') && (await resources.allowsOfflineAccess(code.resource)),
     ttl: { ...TTL, ...lifetimeOptions(deps.sessionLifetimes) },
     fetch: outboundFetch(deps.allowPrivateOutbound),
     features: {
