@@ -49,7 +49,7 @@ export const oidcPayloadsMigrations: DomainMigration[] = [
   {
     // Rows written before this migration have no account_id: they drop out of the per-user lists (not of sign-in)
     // until the provider saves them again.
-    name: '20261202_20_oidc_account',
+    name: '20261202_70_oidc_account',
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('oidc_payloads').addColumn('account_id', 'varchar(255)').execute();
       await db.schema.createIndex('oidc_payloads_account').on('oidc_payloads').columns(['type', 'account_id']).execute();
