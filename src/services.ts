@@ -102,6 +102,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
   const signIn = new SignIn({
     config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience, authz,
     tenantName: () => tenantSettings.current().friendly_name || undefined,
+    sessionLifetimes: () => tenantSettings.current(),
   });
   const actionsLogger = options.actionsLogger ?? pino({ level: config.logLevel, name: 'actions' });
   wireActionsIntoSignIn({ signIn, users, connections, actions, audience, issuer: config.issuer, logger: actionsLogger, authz });

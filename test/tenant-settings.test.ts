@@ -23,9 +23,19 @@ describe.each(dialects)('tenant settings on %s', (dialect) => {
       body: JSON.stringify(body),
     });
 
-  it('starts as Auth0 does: Gravatar on, no default_url', async () => {
+  it("starts as Auth0 does: Gravatar on, no default_url, Auth0's session lifetimes (72 h idle, 168 h in all)", async () => {
     const settings = await management.tenants.settings.get();
-    expect(settings).toEqual({ picture: { gravatar: 'on', default_url: null } });
+    expect(settings).toEqual({ picture: { gravatar: 'on', default_url: null }, idle_session_lifetime: 72, session_lifetime: 168 });
+  });
+
+  it('changes the session lifetimes, refuses out-of-range ones, and null brings back the defaults', async () => {
+    expect(await management.tenants.settings.update({ idle_session_lifetime: 0.5, session_lifetime: 24 } as never)).toMatchObject({ idle_session_lifetime: 0.5, session_lifetime: 24 });
+    for (const body of [{ session_lifetime: 0 }, { idle_session_lifetime: 9000 }, { session_lifetime: '24' }]) {
+      const res = await patch(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(await management.tenants.settings.get()).toMatchObject({ idle_session_lifetime: 0.5, session_lifetime: 24 });
+    expect(await management.tenants.settings.update({ idle_session_lifetime: null, session_lifetime: null } as never)).toMatchObject({ idle_session_lifetime: 72, session_lifetime: 168 });
   });
 
   it('merges top-level fields and the picture block through the SDK', async () => {
@@ -40,6 +50,8 @@ describe.each(dialects)('tenant settings on %s', (dialect) => {
       support_email: 'help@acme.test',
       picture_url: 'https://acme.test/logo.png',
       picture: { gravatar: 'off', default_url: null },
+      idle_session_lifetime: 72,
+      session_lifetime: 168,
     });
     // A later PATCH of other fields keeps these, and `picture` merges field by field.
     const second = await management.tenants.settings.update({

@@ -33,6 +33,28 @@ const JwtConfiguration = Type.Object(
 /** A secret someone brings (a migration from another tenant): printable ASCII without spaces. */
 const ClientSecret = Type.String({ minLength: 32, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' });
 
+const RefreshTokenBody = Type.Object(
+  {
+    rotation_type: Type.Optional(Type.Union([Type.Literal('rotating'), Type.Literal('non-rotating')])),
+    expiration_type: Type.Optional(Type.Union([Type.Literal('expiring'), Type.Literal('non-expiring')])),
+    // Auth0's bounds: a reuse interval of at most 60 s, lifetimes of at most 1 year (idle at most 30 days less than that).
+    leeway: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })),
+    token_lifetime: Type.Optional(Type.Integer({ minimum: 1, maximum: 31_557_600 })),
+    infinite_token_lifetime: Type.Optional(Type.Boolean()),
+    idle_token_lifetime: Type.Optional(Type.Integer({ minimum: 1, maximum: 31_557_600 })),
+    infinite_idle_token_lifetime: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const OidcLogoutBody = Type.Object(
+  {
+    backchannel_logout_urls: Type.Array(Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://' }), { maxItems: 1 }),
+    backchannel_logout_initiators: Type.Optional(Type.Object({ mode: Type.Optional(Type.String({ maxLength: 16 })), selected_initiators: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20 })) })),
+  },
+  { additionalProperties: false },
+);
+
 const settableProperties = {
   description: Type.Optional(Type.String({ maxLength: 140 })),
   app_type: Type.Optional(AppTypeSchema),
@@ -47,6 +69,8 @@ const settableProperties = {
   is_first_party: Type.Optional(Type.Boolean()),
   oidc_conformant: Type.Optional(Type.Boolean()),
   jwt_configuration: Type.Optional(JwtConfiguration),
+  refresh_token: Type.Optional(RefreshTokenBody),
+  oidc_logout: Type.Optional(OidcLogoutBody),
 };
 
 const Name = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^<>]+$' });
@@ -82,6 +106,11 @@ const clientProperties = {
   logo_uri: Type.Optional(Type.String()),
   oidc_conformant: Type.Boolean(),
   jwt_configuration: Type.Object({ alg: Type.String(), lifetime_in_seconds: Type.Integer() }),
+  refresh_token: Type.Object({
+    rotation_type: Type.String(), expiration_type: Type.String(), leeway: Type.Integer(), token_lifetime: Type.Integer(),
+    infinite_token_lifetime: Type.Boolean(), idle_token_lifetime: Type.Integer(), infinite_idle_token_lifetime: Type.Boolean(),
+  }),
+  oidc_logout: Type.Object({ backchannel_logout_urls: Type.Array(Type.String()) }),
   created_at: Type.String(),
   updated_at: Type.String(),
 };

@@ -23,7 +23,7 @@ import {
   ListClientsQuery,
   UpdateClientBody,
 } from './client-schemas.ts';
-import type { Client, ClientSettings, ClientsStore } from './clients-store.ts';
+import { DEFAULT_REFRESH_TOKEN, type Client, type ClientSettings, type ClientsStore } from './clients-store.ts';
 
 type PublicClient = Client & { global: boolean };
 
@@ -79,7 +79,12 @@ export async function clientsRoutes(api: FastifyInstance, opts: { clients: Clien
     assertNoReservedMetadata(request.body.client_metadata);
     const input = withDefaults(request.body);
     assertCoherent({ ...input, client_metadata: input.client_metadata ?? {} });
-    const { client, secret } = await clients.create({ ...input, jwt_configuration: jwtConfiguration(DEFAULT_JWT, input.jwt_configuration) });
+    const { client, secret } = await clients.create({
+      ...input,
+      jwt_configuration: jwtConfiguration(DEFAULT_JWT, input.jwt_configuration),
+      refresh_token: { ...DEFAULT_REFRESH_TOKEN, ...input.refresh_token },
+      oidc_logout: input.oidc_logout && { backchannel_logout_urls: input.oidc_logout.backchannel_logout_urls },
+    });
     // Auth0's tenant flag enable_client_connections (on by default): a new client may use every connection.
     await connections.enableClientEverywhere(client.client_id);
     return reply.status(201).send({ ...publicClient(client), ...(secret ? { client_secret: secret } : {}) });
@@ -109,7 +114,13 @@ export async function clientsRoutes(api: FastifyInstance, opts: { clients: Clien
     if (isBootstrapClient(current) && (!next.grant_types.includes('client_credentials') || next.token_endpoint_auth_method === 'none')) {
       fail('operation_not_supported', 'The bootstrap client must keep the client_credentials grant and a secret: it is the way back into this tenant.');
     }
-    const updated = await clients.update(request.params.id, { ...changes, jwt_configuration: jwt });
+    const updated = await clients.update(request.params.id, {
+      ...changes,
+      jwt_configuration: jwt,
+      // A partial refresh_token object changes only the fields it names.
+      refresh_token: changes.refresh_token && { ...current.refresh_token, ...changes.refresh_token },
+      oidc_logout: changes.oidc_logout && { backchannel_logout_urls: changes.oidc_logout.backchannel_logout_urls },
+    });
     return publicClient(updated ?? fail('inexistent_client', 'The client does not exist.'));
   });
 

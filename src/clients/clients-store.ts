@@ -78,7 +78,38 @@ export interface ClientSettings {
   logo_uri?: string;
   oidc_conformant: boolean;
   jwt_configuration: { alg: 'RS256'; lifetime_in_seconds: number };
+  /** How this application's refresh tokens rotate and expire (Auth0's client `refresh_token` object). */
+  refresh_token: RefreshTokenSettings;
+  /** Auth0's `oidc_logout`: where OpenID Back-Channel Logout notifications go when a user's session ends. */
+  oidc_logout: { backchannel_logout_urls: string[] };
 }
+
+export interface RefreshTokenSettings {
+  rotation_type: 'rotating' | 'non-rotating';
+  expiration_type: 'expiring' | 'non-expiring';
+  /** Seconds during which a rotated-out token may still be exchanged (a retry after a lost answer). */
+  leeway: number;
+  /** Absolute lifetime in seconds, unless infinite_token_lifetime. */
+  token_lifetime: number;
+  infinite_token_lifetime: boolean;
+  /** Seconds a token may go unused, unless infinite_idle_token_lifetime. */
+  idle_token_lifetime: number;
+  infinite_idle_token_lifetime: boolean;
+}
+
+/**
+ * Auth0's refresh-token settings with rotation on (what its dashboard sets for SPAs): 30 days absolute, 15 days
+ * idle. Portrait rotated every refresh token before these settings existed, so rotation stays the default.
+ */
+export const DEFAULT_REFRESH_TOKEN: RefreshTokenSettings = {
+  rotation_type: 'rotating',
+  expiration_type: 'expiring',
+  leeway: 0,
+  token_lifetime: 2_592_000,
+  infinite_token_lifetime: false,
+  idle_token_lifetime: 1_296_000,
+  infinite_idle_token_lifetime: false,
+};
 
 export interface Client extends ClientSettings {
   client_id: string;
@@ -109,6 +140,8 @@ const DEFAULT_SETTINGS: ClientSettings = {
   client_metadata: {},
   oidc_conformant: true,
   jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36000 },
+  refresh_token: DEFAULT_REFRESH_TOKEN,
+  oidc_logout: { backchannel_logout_urls: [] },
 };
 
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS).concat('logo_uri') as (keyof ClientSettings)[];

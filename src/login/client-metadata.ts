@@ -6,8 +6,10 @@ import type { Client, ClientsStore } from '../clients/clients-store.ts';
 
 export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 
-/** Grant types Portrait's provider implements. Implicit is not offered (see docs: code + PKCE replaces it). */
-const SUPPORTED_GRANTS = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'password', PASSWORD_REALM_GRANT]);
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** Grant types Portrait's provider implements; `implicit` serves the id_token and `id_token token` response types. */
+const SUPPORTED_GRANTS = new Set(['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password', PASSWORD_REALM_GRANT, DEVICE_CODE_GRANT]);
 
 /** SPAs and native apps cannot keep a secret: they are public clients and must use PKCE. */
 export function isPublicClient(client: Pick<Client, 'app_type' | 'token_endpoint_auth_method'>): boolean {
@@ -30,7 +32,7 @@ export function toOidcClientMetadata(client: Client, hasSecret: boolean): Record
   const redirectUris = client.callbacks.filter(usableUrl);
   let grantTypes = client.grant_types.filter((g) => SUPPORTED_GRANTS.has(g));
   // authorization_code without a callback URL cannot work; leave the grant out rather than fail validation.
-  if (redirectUris.length === 0) grantTypes = grantTypes.filter((g) => g !== 'authorization_code');
+  if (redirectUris.length === 0) grantTypes = grantTypes.filter((g) => g !== 'authorization_code' && g !== 'implicit');
   // Public clients cannot authenticate, so a grant that needs client authentication is meaningless for them.
   if (isPublic) grantTypes = grantTypes.filter((g) => g !== 'client_credentials');
   if (!isPublic && !hasSecret) grantTypes = [];
@@ -41,16 +43,27 @@ export function toOidcClientMetadata(client: Client, hasSecret: boolean): Record
     redirect_uris: redirectUris,
     post_logout_redirect_uris: client.allowed_logout_urls.filter(usableUrl),
     grant_types: grantTypes,
-    response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
+    response_types: responseTypesFor(grantTypes),
     token_endpoint_auth_method: isPublic ? 'none' : client.token_endpoint_auth_method,
     id_token_signed_response_alg: 'RS256',
     web_origins: client.web_origins,
     allowed_origins: client.allowed_origins,
     is_first_party: client.is_first_party,
+    refresh_token: client.refresh_token,
   };
+  // OpenID Back-Channel Logout: Auth0 lists one URL; the logout token always names the session (sid).
+  const backchannel = client.oidc_logout?.backchannel_logout_urls?.find(usableUrl);
+  if (backchannel) Object.assign(metadata, { backchannel_logout_uri: backchannel, backchannel_logout_session_required: true });
   if (client.logo_uri && URL.canParse(client.logo_uri)) metadata.logo_uri = client.logo_uri;
   if (!isPublic && hasSecret) metadata.client_secret = SECRET_HELD_BY_CLIENTS_DOMAIN;
   return metadata;
+}
+
+function responseTypesFor(grantTypes: string[]): string[] {
+  const types: string[] = [];
+  if (grantTypes.includes('authorization_code')) types.push('code');
+  if (grantTypes.includes('implicit')) types.push('id_token', 'id_token token');
+  return types;
 }
 
 /** oidc-provider's adapter for the Client model: read-only, over the clients domain. */

@@ -26,6 +26,9 @@ import { issuerOriginHook } from './issuer-origin.ts';
 import { RateLimiter } from '../management/rate-limits.ts';
 import { providerRoutes } from './provider-routes.ts';
 import type { LoginUsersPort } from './users-port.ts';
+import { SessionRecords } from './session-records.ts';
+import { sessionRoutes } from './session-routes.ts';
+import { refreshSettingsOf, sessionEnd, type SessionLifetimes } from './token-lifetimes.ts';
 
 export { bruteForceMigrations } from './brute-force.ts';
 export { loginSettingsMigrations } from './login-settings.ts';
@@ -51,6 +54,8 @@ export interface SignInDeps {
   authz: Authz;
   /** The tenant's display name (tenant settings' `friendly_name`), shown on the hosted pages. */
   tenantName?: () => string | undefined;
+  /** The tenant's session lifetimes (hours), read synchronously; Auth0's defaults when not given. */
+  sessionLifetimes?: () => SessionLifetimes;
 }
 
 export class SignIn {
@@ -59,6 +64,8 @@ export class SignIn {
   readonly payloads: OidcPayloads;
   readonly loginStates: LoginStates;
   readonly host: ProviderHost;
+  /** Sessions, refresh tokens and grants as the Management API shows them. */
+  readonly records: SessionRecords;
   /** Social and enterprise connections' round trips. */
   readonly federated: FederatedSignIn;
   /** The Actions engine sets this (post-login trigger); until then logins carry no custom claims. */
@@ -73,6 +80,7 @@ export class SignIn {
     this.bruteForce = new BruteForceGuard(deps.db);
     this.payloads = new OidcPayloads(deps.db);
     this.loginStates = new LoginStates(this.payloads);
+    const sessionLifetimes = deps.sessionLifetimes ?? (() => ({ idle_session_lifetime: 72, session_lifetime: 168 }));
     this.host = new ProviderHost({
       issuer: deps.config.issuer,
       clients: deps.clients,
@@ -89,7 +97,14 @@ export class SignIn {
       postLogin: () => this.postLoginHook,
       credentialsExchange: () => this.credentialsExchangeHook,
       tokenRateLimits: new RateLimiter(deps.db, deps.config.tokenRateLimit),
+      sessionLifetimes,
+      allowPrivateOutbound: deps.config.allowPrivateOutbound,
     });
+    this.records = new SessionRecords(
+      deps.db,
+      (loginTs) => sessionEnd(sessionLifetimes(), loginTs),
+      async (clientId) => refreshSettingsOf((await deps.clients.get(clientId)) ?? undefined).rotation_type === 'rotating',
+    );
     this.federated = new FederatedSignIn({
       clients: deps.clients,
       connections: deps.connections,
@@ -139,6 +154,7 @@ export class SignIn {
   async registerManagementRoutes(api: FastifyInstance): Promise<void> {
     await api.register(signInManagementRoutes, { keys: this.deps.keys, host: this.host, bruteForce: this.bruteForce, users: this.deps.users });
     await api.register(brandingRoutes, { settings: this.settings });
+    await api.register(sessionRoutes, { records: this.records, host: this.host, users: this.deps.users });
   }
 
   close(): void {

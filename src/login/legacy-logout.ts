@@ -1,8 +1,9 @@
 // Auth0's `GET /v2/logout?returnTo=&client_id=`: ends the browser's session at once (no confirmation page, unlike
 // OIDC's /oidc/logout) and sends the browser to `returnTo` when the app lists it in its Allowed Logout URLs.
-// Refresh tokens stay valid, as with Auth0.
+// Refresh tokens stay valid, as with Auth0; apps with a back-channel logout URL are told.
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { LoginSettings } from './login-settings.ts';
+import { notifyBackchannelLogout } from './backchannel-logout.ts';
 import { PAGE_HEADERS } from './pages/layout.ts';
 import { messagePage } from './pages/login-pages.ts';
 
@@ -40,7 +41,10 @@ export function legacyLogout(deps: { clients: ClientsStore; settings: LoginSetti
     const sessionId = ctx.cookies.get(provider.cookieName('session'), { signed: true });
     if (typeof sessionId === 'string' && sessionId.length <= 128) {
       const session = await provider.Session.find(sessionId);
-      if (session) await session.destroy();
+      if (session) {
+        await session.destroy();
+        await notifyBackchannelLogout(provider, session);
+      }
     }
     ctx.cookies.set(provider.cookieName('session'), null, options);
 

@@ -14,6 +14,8 @@ interface OidcPayloadsTable {
   grant_id: string | null;
   user_code: string | null;
   uid: string | null;
+  /** The user a session, grant or token belongs to (payload.accountId), for the Management API's per-user lists. */
+  account_id: string | null;
   /** Epoch milliseconds; null for payloads without expiry. */
   expires_at: number | null;
   consumed_at: number | null;
@@ -42,6 +44,15 @@ export const oidcPayloadsMigrations: DomainMigration[] = [
       await db.schema.createIndex('oidc_payloads_uid').on('oidc_payloads').columns(['type', 'uid']).execute();
       await db.schema.createIndex('oidc_payloads_user_code').on('oidc_payloads').columns(['type', 'user_code']).execute();
       await db.schema.createIndex('oidc_payloads_expires_at').on('oidc_payloads').column('expires_at').execute();
+    },
+  },
+  {
+    // Rows written before this migration have no account_id: they drop out of the per-user lists (not of sign-in)
+    // until the provider saves them again.
+    name: '20261202_70_oidc_account',
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('oidc_payloads').addColumn('account_id', 'varchar(255)').execute();
+      await db.schema.createIndex('oidc_payloads_account').on('oidc_payloads').columns(['type', 'account_id']).execute();
     },
   },
 ];
@@ -78,6 +89,7 @@ class PayloadAdapter implements Adapter {
       grant_id: payload.grantId ?? null,
       user_code: payload.userCode ?? null,
       uid: payload.uid ?? null,
+      account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
       expires_at: expiresIn ? Date.now() + expiresIn * 1000 : null,
       consumed_at: null,
     };
@@ -90,6 +102,7 @@ class PayloadAdapter implements Adapter {
           grant_id: row.grant_id,
           user_code: row.user_code,
           uid: row.uid,
+          account_id: row.account_id,
           expires_at: row.expires_at,
         }),
       )

@@ -58,6 +58,7 @@ declare module 'oidc-provider' {
     cookieName(type: string): string;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails & Record<string, any>>;
     interactionResult(req: IncomingMessage, res: ServerResponse, result: Record<string, any>, options?: { mergeWithLastSubmission?: boolean }): Promise<string>;
+    registerResponseMode(name: string, handler: (ctx: any, redirectUri: string, response: Record<string, any>) => Promise<void> | void): void;
     registerGrantType(name: string, handler: (ctx: any, next: () => Promise<void>) => Promise<void>, params?: Iterable<string>, dupes?: Iterable<string>): void;
     Client: any;
     Grant: any;

@@ -27,6 +27,10 @@ import { auth0TokenErrors, limitTokenRequests, normalizeTokenRequest } from './t
 import type { RateLimiter } from '../management/rate-limits.ts';
 import { answerUnservedMethods } from './unserved-methods.ts';
 import { protectProviderPages } from './provider-page-headers.ts';
+import { auth0DeviceCodeAnswers, DEVICE_CODE_TTL, deviceFlowFeature } from './device-flow.ts';
+import { idTokenTypHeader, registerWebMessage, sidIsSessionId } from './silent-auth.ts';
+import { lifetimeOptions, renewSessionOnUse, reuseInterval, rotateRefreshToken, type SessionLifetimes } from './token-lifetimes.ts';
+import { outboundFetch } from './outbound.ts';
 import { userinfoForJwtAccessTokens } from './userinfo-jwt.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
@@ -43,6 +47,7 @@ export const TTL = {
   Interaction: 3600,
   Session: 14 * 86400,
   Grant: 365 * 86400,
+  DeviceCode: DEVICE_CODE_TTL,
 };
 
 export interface ProviderDeps {
@@ -63,6 +68,10 @@ export interface ProviderDeps {
   credentialsExchange: () => CredentialsExchangeHook;
   /** The per-IP limit of POST /oauth/token (off when absent or its limit is 0). */
   tokenRateLimits?: RateLimiter;
+  /** The tenant's session lifetimes, read synchronously at each session save. */
+  sessionLifetimes: () => SessionLifetimes;
+  /** PORTRAIT_ALLOW_PRIVATE_OUTBOUND: back-channel logout may reach private addresses. */
+  allowPrivateOutbound: boolean;
 }
 
 export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; cookieKeys: string[] }): Promise<Provider> {
@@ -86,7 +95,9 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
     jwks: { keys: keys.jwks },
     cookies: {
       keys: keys.cookieKeys,
-      long: cookie,
+      // Auth0's session cookie is SameSite=None on https, so the silent-authentication iframe of an app on
+      // another site still carries it; the hosted forms carry CSRF tokens of their own.
+      long: { ...cookie, sameSite: cookie.secure ? 'none' : 'lax' },
       short: cookie,
       names: { session: 'portrait_session', interaction: 'portrait_interaction', resume: 'portrait_resume', state: 'portrait_state' },
     },
@@ -120,24 +131,28 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
       },
     },
     extraParams: ['audience', 'connection', 'screen_hint', 'organization', 'invitation'],
-    extraClientMetadata: { properties: ['web_origins', 'allowed_origins', 'is_first_party'] },
+    extraClientMetadata: { properties: ['web_origins', 'allowed_origins', 'is_first_party', 'refresh_token'] },
     clientBasedCORS: (_ctx: unknown, origin: string, client: { redirectUris?: string[]; web_origins?: string[]; allowed_origins?: string[] }) =>
       allowedOrigins({ web_origins: client.web_origins, allowed_origins: client.allowed_origins, redirect_uris: client.redirectUris }).has(origin),
     pkce: { required: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod === 'none' },
-    responseTypes: ['code'],
+    // Auth0 still serves the implicit and hybrid types to clients whose grant_types include `implicit`.
+    responseTypes: ['code', 'id_token', 'id_token token'],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256'],
       userinfoSigningAlgValues: ['RS256'],
       requestObjectSigningAlgValues: ['RS256', 'PS256', 'ES256'],
     },
-    rotateRefreshToken: true,
+    rotateRefreshToken,
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }, code: { scopes: Set<string>; resource?: unknown }) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access') && (await resources.allowsOfflineAccess(code.resource)),
-    ttl: TTL,
+    ttl: { ...TTL, ...lifetimeOptions(deps.sessionLifetimes) },
+    fetch: outboundFetch(deps.allowPrivateOutbound),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      backchannelLogout: { enabled: true },
+      deviceFlow: deviceFlowFeature(settings),
       revocation: { enabled: true },
       userinfo: { enabled: true },
       introspection: { enabled: false },
@@ -174,6 +189,11 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
     return exactLogoutUri.call(this, uri) || (this.postLogoutRedirectUris ?? []).some((allowed) => sameLogoutUrl(allowed, uri));
   };
   keepCustomClaims(provider);
+  registerWebMessage(provider, settings);
+  sidIsSessionId(provider);
+  reuseInterval(provider, clients);
+  renewSessionOnUse(provider);
+  idTokenTypHeader(provider, keys.jwks);
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
   provider.use(answerProviderOutages(provider, settings));
@@ -181,6 +201,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   provider.use(answerUnservedMethods);
   provider.use(limitTokenRequests(deps.tokenRateLimits));
   provider.use(auth0TokenErrors);
+  provider.use(auth0DeviceCodeAnswers);
   provider.use(normalizeTokenRequest({ clients, managementAudience }));
   provider.use(keepOfflineAccess);
   provider.use(userinfoForJwtAccessTokens({ tokens: deps.tokens, users, issuer }));

@@ -4,6 +4,7 @@
 // confirmation is one click) or sniffed into another type: this step, outermost, adds those headers to every
 // HTML answer. Our own templates also get the hosted pages' full CSP where they are rendered.
 import { PAGE_HEADERS } from './pages/layout.ts';
+import { FRAMEABLE_BY } from './silent-auth.ts';
 
 const FRAMING_HEADERS = {
   'x-frame-options': PAGE_HEADERS['x-frame-options'],
@@ -14,6 +15,8 @@ const FRAMING_HEADERS = {
 export async function protectProviderPages(ctx: any, next: () => Promise<void>): Promise<void> {
   await next();
   if (!ctx.response.is('html')) return;
+  // The web_message answer is framed by the app's own origin; its CSP (frame-ancestors that origin) is set with it.
+  if (ctx.state[FRAMEABLE_BY]) return;
   ctx.set(FRAMING_HEADERS);
   if (!ctx.response.get('content-security-policy')) ctx.set('content-security-policy', "frame-ancestors 'none'");
 }

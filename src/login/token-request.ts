@@ -5,7 +5,7 @@
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { ManagementAudience } from '../management/access-tokens.ts';
 import type { RateLimiter } from '../management/rate-limits.ts';
-import { PASSWORD_REALM_GRANT } from './client-metadata.ts';
+import { DEVICE_CODE_GRANT, PASSWORD_REALM_GRANT } from './client-metadata.ts';
 
 /** Auth0 bodies are small; this bounds what a client can make us read (oidc-provider's own cap is 56 KiB). */
 const MAX_BODY_BYTES = 56 * 1024;
@@ -13,7 +13,8 @@ const FORM = 'application/x-www-form-urlencoded';
 
 type Params = Record<string, string | string[]>;
 
-const SUPPORTED_GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'password', PASSWORD_REALM_GRANT]);
+const SUPPORTED_GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'password', PASSWORD_REALM_GRANT, DEVICE_CODE_GRANT]);
+const BODY_PATHS = new Set(['/oauth/token', '/oauth/revoke', '/oauth/device/code']);
 
 class BodyError extends Error {
   constructor(
@@ -98,7 +99,7 @@ export function limitTokenRequests(limiter: RateLimiter | undefined) {
 
 export function normalizeTokenRequest(deps: { clients: ClientsStore; managementAudience: ManagementAudience }) {
   return async function normalize(ctx: any, next: () => Promise<void>) {
-    if (ctx.method !== 'POST' || (ctx.path !== '/oauth/token' && ctx.path !== '/oauth/revoke')) return next();
+    if (ctx.method !== 'POST' || !BODY_PATHS.has(ctx.path)) return next();
     const type = ctx.is('json') ? 'json' : ctx.is(FORM) ? 'form' : null;
     if (!type) return next(); // the provider answers unsupported content types itself
     let params: Params;
@@ -107,6 +108,11 @@ export function normalizeTokenRequest(deps: { clients: ClientsStore; managementA
     } catch (error) {
       if (error instanceof BodyError) return oauthError(ctx, error.status, 'invalid_request', error.message);
       throw error;
+    }
+    if (ctx.path === '/oauth/device/code' && typeof params.audience === 'string') {
+      // The device asks for its API with `audience`, as at /authorize.
+      params.resource ??= params.audience;
+      delete params.audience;
     }
     if (ctx.path === '/oauth/token') {
       const grantType = params.grant_type;
@@ -139,6 +145,14 @@ export function normalizeTokenRequest(deps: { clients: ClientsStore; managementA
   };
 }
 
+/** Auth0's answers while a device polls (RFC 8628 §3.5): 403 while pending or finished, 429 when too fast. */
+const DEVICE_POLLING_ANSWERS: Record<string, { status: number; description: string }> = {
+  authorization_pending: { status: 403, description: 'User has yet to authorize device code.' },
+  slow_down: { status: 429, description: 'You are polling faster than allowed. Try again in 10 seconds.' },
+  expired_token: { status: 403, description: 'The device code has expired. Start the flow again.' },
+  access_denied: { status: 403, description: 'User cancelled the confirmation prompt or consent page; the code is no longer valid.' },
+};
+
 /** Rewrites the provider's token-endpoint errors where Auth0 answers differently. */
 export async function auth0TokenErrors(ctx: any, next: () => Promise<void>) {
   await next();
@@ -152,6 +166,10 @@ export async function auth0TokenErrors(ctx: any, next: () => Promise<void>) {
     // was deleted (Auth0 deletes a user's refresh tokens with the user): 403 "Unknown or invalid refresh token.".
     ctx.status = 403;
     ctx.body = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
+  } else if (ctx.req.body?.grant_type === DEVICE_CODE_GRANT && DEVICE_POLLING_ANSWERS[body.error]) {
+    const answer = DEVICE_POLLING_ANSWERS[body.error];
+    ctx.status = answer.status;
+    ctx.body = { error: body.error, error_description: answer.description };
   } else if (body.error === 'unauthorized_client') {
     const grantType = ctx.req.body?.grant_type;
     ctx.status = 403;

@@ -28,6 +28,9 @@ const SettingsPatch = Type.Object(
     picture_url: Type.Optional(Type.Union([Url, Type.Null()])),
     support_email: Type.Optional(Type.Union([Type.String({ maxLength: 320 }), Type.Null()])),
     support_url: Type.Optional(Type.Union([Url, Type.Null()])),
+    // Hours, as Auth0 counts them (at least one minute, at most a year).
+    idle_session_lifetime: Type.Optional(Type.Union([Type.Number({ minimum: 1 / 60, maximum: 8760 }), Type.Null()])),
+    session_lifetime: Type.Optional(Type.Union([Type.Number({ minimum: 1 / 60, maximum: 8760 }), Type.Null()])),
     picture: Type.Optional(PictureBlock),
   },
   { additionalProperties: false },
@@ -39,6 +42,8 @@ const SettingsSchema = Type.Object(
     picture_url: Type.Optional(Type.String()),
     support_email: Type.Optional(Type.String()),
     support_url: Type.Optional(Type.String()),
+    idle_session_lifetime: Type.Number(),
+    session_lifetime: Type.Number(),
     picture: Type.Object({ gravatar: GravatarMode, default_url: Type.Union([Type.String(), Type.Null()]) }),
   },
   { $id: 'TenantSettings', additionalProperties: false },

@@ -16,6 +16,10 @@ export interface TenantSettings {
   picture_url?: string;
   support_email?: string;
   support_url?: string;
+  /** Hours a sign-in session may go unused (Auth0's default 72). */
+  idle_session_lifetime: number;
+  /** Hours a sign-in session lasts from its login (Auth0's default 168). */
+  session_lifetime: number;
   picture: PictureSettings;
 }
 
@@ -25,6 +29,8 @@ export interface TenantSettingsPatch {
   picture_url?: string | null;
   support_email?: string | null;
   support_url?: string | null;
+  idle_session_lifetime?: number | null;
+  session_lifetime?: number | null;
   picture?: { gravatar?: GravatarMode; default_url?: string | null };
 }
 
@@ -44,7 +50,11 @@ interface TenantTables {
  * A new tenant behaves as Auth0 does: Gravatar URLs for database users, the initials avatar behind them.
  * Tenants that do not want emails hashed into Gravatar URLs choose 'proxy' or 'off'.
  */
-export const DEFAULT_TENANT_SETTINGS: TenantSettings = { picture: { gravatar: 'on', default_url: null } };
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
+  picture: { gravatar: 'on', default_url: null },
+  idle_session_lifetime: 72,
+  session_lifetime: 168,
+};
 
 export const tenantMigrations: DomainMigration[] = [
   {
@@ -67,14 +77,21 @@ export const tenantMigrations: DomainMigration[] = [
 ];
 
 const TOP_LEVEL = ['friendly_name', 'picture_url', 'support_email', 'support_url'] as const;
+const LIFETIMES = ['idle_session_lifetime', 'session_lifetime'] as const;
+/** Auth0's session lifetimes, in hours: 3 days idle, 7 days in all. */
+export const DEFAULT_SESSION_LIFETIMES = { idle_session_lifetime: 72, session_lifetime: 168 } as const;
 
 /** Fills in what an older or partial row lacks, so readers always get a complete `picture` block. */
 function normalize(stored: Partial<TenantSettings> | null | undefined): TenantSettings {
   const picture = { ...DEFAULT_TENANT_SETTINGS.picture, ...(stored?.picture ?? {}) };
-  const out: TenantSettings = { picture };
+  const out: TenantSettings = { picture, ...DEFAULT_SESSION_LIFETIMES };
   for (const field of TOP_LEVEL) {
     const value = stored?.[field];
     if (typeof value === 'string') out[field] = value;
+  }
+  for (const field of LIFETIMES) {
+    const value = stored?.[field];
+    if (typeof value === 'number') out[field] = value;
   }
   return out;
 }
@@ -86,6 +103,11 @@ export function applyPatch(current: TenantSettings, patch: TenantSettingsPatch):
     const value = patch[field];
     if (value === null || value === undefined) delete next[field];
     else next[field] = value;
+  }
+  for (const field of LIFETIMES) {
+    if (!(field in patch)) continue;
+    const value = patch[field];
+    next[field] = value === null || value === undefined ? DEFAULT_SESSION_LIFETIMES[field] : value;
   }
   if (patch.picture) {
     if (patch.picture.gravatar !== undefined) next.picture.gravatar = patch.picture.gravatar;

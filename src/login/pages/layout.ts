@@ -30,6 +30,7 @@ button:focus{outline:3px solid #1f2937;outline-offset:2px}
 .hint{font-size:.875rem;color:#4b5563;margin:4px 0 0}
 .switch{text-align:center;margin-top:24px}a{color:var(--primary)}
 .divider{text-align:center;margin:24px 0 0;color:#6b7280}
+.code{font:600 1.75rem/1.2 ui-monospace,monospace;text-align:center;letter-spacing:.1em;margin:16px 0}
 `;
 
 export function layout(theme: LoginTheme, title: string, body: SafeHtml): string {
