@@ -32,6 +32,11 @@ export interface Config {
   gravatarBaseUrl: string;
   /** Limit of each call Portrait makes to an upstream identity provider (discovery, token, profile), in ms. */
   upstreamTimeoutMs: number;
+  /**
+   * Whether the server's outbound requests (upstream IdPs, Gravatar, Actions' fetch) may reach private, loopback
+   * and link-local addresses (PORTRAIT_ALLOW_PRIVATE_OUTBOUND, default false: public addresses only).
+   */
+  allowPrivateOutbound: boolean;
   logLevel: string;
   /**
    * AES-256 key for Action secrets at rest (PORTRAIT_SECRETS_KEY, base64 of 32 bytes). null: the key is generated
@@ -198,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadPixels: integer(env, 'PORTRAIT_MAX_UPLOAD_PIXELS', 50_000_000, 1_000_000, 268_402_689),
     gravatarBaseUrl: gravatarBaseUrlFrom(env),
     upstreamTimeoutMs: integer(env, 'PORTRAIT_UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
+    allowPrivateOutbound: boolean(env, 'PORTRAIT_ALLOW_PRIVATE_OUTBOUND', false),
     logLevel,
     secretsKey: secretsKeyFrom(env),
     actionsTimeoutMs: integer(env, 'PORTRAIT_ACTIONS_TIMEOUT_MS', 20_000, 100, 120_000),

@@ -1,5 +1,6 @@
 // The sign-in domain: Auth0's Authentication API on oidc-provider, the hosted login pages, password logins with
 // brute-force protection, and its Management API routes (signing keys, user blocks).
+import type { GuardedFetch } from '../platform/outbound/guarded-fetch.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { Config } from '../config.ts';
@@ -46,6 +47,8 @@ export interface SignInDeps {
   managementAudience: ManagementAudience;
   /** The tenant's display name (tenant settings' `friendly_name`), shown on the hosted pages. */
   tenantName?: () => string | undefined;
+  /** The server's guarded outbound fetch (platform/outbound): every request to an upstream IdP. */
+  outboundFetch: GuardedFetch;
 }
 
 export class SignIn {
@@ -88,7 +91,7 @@ export class SignIn {
       connections: deps.connections,
       users: deps.users,
       identities: deps.identities,
-      upstreams: new Upstreams({ callbackUrl: `${deps.config.issuer}${CALLBACK_PATH.slice(1)}`, timeoutMs: deps.config.upstreamTimeoutMs }),
+      upstreams: new Upstreams({ callbackUrl: `${deps.config.issuer}${CALLBACK_PATH.slice(1)}`, timeoutMs: deps.config.upstreamTimeoutMs, fetch: deps.outboundFetch }),
       payloads: this.payloads,
       loginStates: this.loginStates,
       postLogin: () => this.postLoginHook,

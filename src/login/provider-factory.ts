@@ -9,7 +9,7 @@ import type { ConnectionsStore } from '../connections/connections-store.ts';
 import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
 import type { BruteForceGuard } from './brute-force.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
-import { allowedOrigins, ClientAdapter } from './client-metadata.ts';
+import { allowedOrigins, allowWildcardRedirects, ClientAdapter } from './client-metadata.ts';
 import { auth0InteractionPolicy, keepOfflineAccess, loadOrGrowGrant } from './grant-policy.ts';
 import type { LoginSettings } from './login-settings.ts';
 import type { OidcPayloads } from './oidc-payloads.ts';
@@ -155,6 +155,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientId: string }, presented: string) {
     return clients.verifySecret(this.clientId, presented);
   };
+  allowWildcardRedirects(provider.Client);
   keepCustomClaims(provider);
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
