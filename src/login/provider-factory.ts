@@ -9,6 +9,7 @@ import type { ConnectionsStore } from '../connections/connections-store.ts';
 import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
 import type { BruteForceGuard } from './brute-force.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
+import { UnstorableTextError } from '../platform/db/storable-text-dialect.ts';
 import { allowedOrigins, allowWildcardRedirects, ClientAdapter } from './client-metadata.ts';
 import { auth0InteractionPolicy, keepOfflineAccess, loadOrGrowGrant } from './grant-policy.ts';
 import type { LoginSettings } from './login-settings.ts';
@@ -28,6 +29,21 @@ import { userinfoForJwtAccessTokens } from './userinfo-jwt.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
 /** Auth0's lifetimes: ID token 10 h, API access token 24 h, refresh token 30 days (absolute). */
+/**
+ * A request whose text the database refuses (platform/db/storable-text-dialect.ts: a NUL or an unpaired surrogate
+ * in a client_id, an audience, …) answers as the OAuth error it is, not as the provider's server_error.
+ */
+async function refuseUnstorableText(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  try {
+    await next();
+  } catch (error) {
+    if (!(error instanceof UnstorableTextError)) throw error;
+    ctx.status = 400;
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { error: 'invalid_request', error_description: error.message };
+  }
+}
+
 export const TTL = {
   IdToken: 36000,
   AccessToken: 86400,
@@ -159,6 +175,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   keepCustomClaims(provider);
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
+  provider.use(refuseUnstorableText);
   provider.use(protectProviderPages);
   provider.use(answerUnservedMethods);
   provider.use(auth0TokenErrors);
