@@ -21,7 +21,7 @@ import { pictureUploadRoutes } from './pictures/picture-upload-routes.ts';
 import { tenantSettingsRoutes } from './tenant/tenant-settings-routes.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
-import { installJsonParser, schemaController } from './platform/validation.ts';
+import { installJsonParser, installTextGuard, schemaController } from './platform/validation.ts';
 import type { Services } from './services.ts';
 
 /** Auth0's Management API caps every payload at 1 MB. */
@@ -46,6 +46,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
 
   installErrorHandling(app);
   installJsonParser(app);
+  installTextGuard(app);
   await app.register(formbody, { bodyLimit: MAX_BODY_BYTES });
   await registerOpenApi(app, config.issuer);
 

@@ -39,8 +39,8 @@ export interface Config {
   /** Limit of each call Portrait makes to an upstream identity provider (discovery, token, profile), in ms. */
   upstreamTimeoutMs: number;
   /**
-   * PORTRAIT_ALLOW_PRIVATE_OUTBOUND: whether server-side requests may reach loopback and private addresses.
-   * TODO(lead): the harden-input branch builds the shared outbound guard on this same variable; read it from there.
+   * Whether the server's outbound requests (upstream IdPs, Gravatar, Actions' fetch, back-channel logout) may reach private, loopback
+   * and link-local addresses (PORTRAIT_ALLOW_PRIVATE_OUTBOUND, default false: public addresses only).
    */
   allowPrivateOutbound: boolean;
   logLevel: string;

@@ -16,6 +16,8 @@ import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
 import { createBlobStore } from './platform/blobs/create-blob-store.ts';
 import { GravatarProxy } from './pictures/gravatar-proxy.ts';
+import { outboundAddressPolicy } from './platform/outbound/address-policy.ts';
+import { createGuardedFetch } from './platform/outbound/guarded-fetch.ts';
 import { PictureUploadService } from './pictures/picture-upload-service.ts';
 import { PictureUploadsStore } from './pictures/picture-uploads-store.ts';
 import { makeDefaultPictureResolver } from './pictures/default-picture-resolver.ts';
@@ -70,10 +72,13 @@ export async function createServices(config: Config, options: ServicesOptions = 
     throw error;
   }
   const keys = new SigningKeys(db);
+  // Every request the server sends to another host goes through one guard (platform/outbound).
+  const addressPolicy = outboundAddressPolicy(config.allowPrivateOutbound);
+  const outboundFetch = createGuardedFetch({ addressPolicy, timeoutMs: config.upstreamTimeoutMs });
   let actions: ActionsService;
   try {
     actions = await createActionsService(db, config, {
-      engine: { flowTimeoutMs: config.actionsTimeoutMs, memoryLimitMb: config.actionsMemoryMb, ...(options.actionsLogger ? { logger: options.actionsLogger } : {}) },
+      engine: { fetch: { addressPolicy }, flowTimeoutMs: config.actionsTimeoutMs, memoryLimitMb: config.actionsMemoryMb, ...(options.actionsLogger ? { logger: options.actionsLogger } : {}) },
     });
   } catch (error) {
     await db.close();
@@ -100,7 +105,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
   users.deletions.on(({ userId }) => authz.forgetUser(userId));
   authz.apiDeletions.on(({ identifier }) => clients.deleteGrantsForAudience(identifier));
   const signIn = new SignIn({
-    config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience, authz,
+    config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience, authz, outboundFetch,
     tenantName: () => tenantSettings.current().friendly_name || undefined,
     sessionLifetimes: () => tenantSettings.current(),
   });
@@ -131,7 +136,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     actions,
     authz,
     tenantSettings,
-    gravatarProxy: new GravatarProxy({ baseUrl: config.gravatarBaseUrl }),
+    gravatarProxy: new GravatarProxy({ baseUrl: config.gravatarBaseUrl, fetch: outboundFetch }),
     pictures,
     close: async () => {
       signIn.close();

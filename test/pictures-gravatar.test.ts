@@ -18,7 +18,7 @@ describe('the Gravatar proxy and modes', () => {
 
   beforeAll(async () => {
     standIn = await startGravatarStandIn();
-    server = await startTestServer({ tls: true, env: { PORTRAIT_GRAVATAR_BASE_URL: standIn.baseUrl } });
+    server = await startTestServer({ tls: true, env: { PORTRAIT_GRAVATAR_BASE_URL: standIn.baseUrl, PORTRAIT_ALLOW_PRIVATE_OUTBOUND: 'true' } });
     // A JPEG carrying EXIF with GPS: what the proxy serves must be a fresh PNG without it.
     photo = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#3366aa' } })
       .jpeg()

@@ -8,82 +8,18 @@ import { answerProblem } from './support/sweep-answers.ts';
 import { authenticationCases, type AuthSeed } from './support/sweep-auth-routes.ts';
 import {
   ALL_METHODS, baseBody, bodyShapeCases, fillPath, operationsOf, pathCases, propertyCases, queryCases,
-  type FieldSamples, type Operation, type SweepCase,
+  type Operation, type SweepCase,
 } from './support/sweep-cases.ts';
 import { closeRawAgent, rawRequest, type RawResponse } from './support/raw-https.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { createApp } from './login-support.ts';
-
-const DB_CONNECTION = 'Username-Password-Authentication';
-const STRONG_PASSWORD = 'Correct-Horse-9';
-
-interface Seed { userId: string; otherUserId: string; clientId: string; connectionId: string; dbConnectionId: string; grantId: string; actionId: string; versionId: string; jobId: string; kid: string }
+import { seedSweepTenant, type SweepTenant } from './support/sweep-tenant.ts';
 
 let server: TestServer;
 let token: string;
-let seed: Seed;
+let tenant: SweepTenant;
 let operations: Operation[];
-let unique = 0;
-
-async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await rawRequest(server.url, {
-    method, path: `/api/v2${path}`,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 300) throw new Error(`seeding ${method} ${path}: ${res.status} ${res.text}`);
-  return JSON.parse(res.text) as Record<string, unknown>;
-}
-
-async function seedTenant(): Promise<Seed> {
-  const user = await call('POST', '/users', { connection: DB_CONNECTION, email: 'seed@example.com', password: STRONG_PASSWORD });
-  const other = await call('POST', '/users', { connection: DB_CONNECTION, email: 'other@example.com', password: STRONG_PASSWORD });
-  const client = await call('POST', '/clients', { name: 'Sweep client' });
-  const connection = await call('POST', '/connections', { name: 'sweep-db', strategy: 'auth0' });
-  const db = (await call('GET', `/connections?name=${DB_CONNECTION}`)) as unknown as Array<{ id: string }>;
-  const grant = await call('POST', '/client-grants', { client_id: client.client_id, audience: server.services.managementAudience.canonical, scope: ['read:users'] });
-  const action = await call('POST', '/actions/actions', { name: 'sweep-action', supported_triggers: [{ id: 'post-login', version: 'v3' }], code: 'exports.onExecutePostLogin = async () => {};' });
-  const deployed = await call('POST', `/actions/actions/${action.id}/deploy`);
-  const job = await call('POST', '/jobs/users-exports', { format: 'json' });
-  const keys = (await call('GET', '/keys/signing')) as unknown as Array<{ kid: string }>;
-  return {
-    userId: String(user.user_id), otherUserId: String(other.user_id), clientId: String(client.client_id), connectionId: String(connection.id),
-    dbConnectionId: db[0].id, grantId: String(grant.id), actionId: String(action.id), versionId: String(deployed.id), jobId: String(job.id), kid: keys[0].kid,
-  };
-}
-
-/** A real id for a path parameter, from the segment before it. */
-function fill(name: string, template: string): string {
-  const before = template.split('/').at(template.split('/').indexOf(`{${name}}`) - 1) ?? '';
-  if (name === 'triggerId') return 'post-login';
-  if (name === 'kid') return seed.kid;
-  if (name === 'provider') return 'auth0';
-  if (name === 'user_id') return seed.otherUserId.replace(/^auth0\|/, '');
-  if (before === 'versions') return seed.versionId;
-  const byCollection: Record<string, string> = {
-    users: seed.userId, 'user-blocks': seed.userId, clients: seed.clientId, connections: seed.connectionId,
-    'client-grants': seed.grantId, actions: seed.actionId, jobs: seed.jobId,
-  };
-  return byCollection[before] ?? 'sweep';
-}
-
-const samples: FieldSamples = {
-  connection: () => DB_CONNECTION,
-  email: () => `sweep${++unique}@example.com`,
-  password: () => STRONG_PASSWORD,
-  name: () => `sweep-${++unique}`,
-  strategy: () => 'auth0',
-  client_id: () => seed.clientId,
-  audience: () => server.services.managementAudience.canonical,
-  scope: () => ['read:users'],
-  code: () => 'exports.onExecutePostLogin = async (event, api) => {};',
-  supported_triggers: () => [{ id: 'post-login', version: 'v3' }],
-  bindings: () => [{ ref: { type: 'action_id', value: seed.actionId }, display_name: 'sweep' }],
-  connection_id: () => seed.dbConnectionId,
-  provider: () => 'auth0',
-  format: () => 'json',
-  payload: () => ({}),
-};
+const fill = (name: string, template: string) => tenant.fill(name, template);
 
 /** Every malformed request for one operation. */
 function casesFor(op: Operation): SweepCase[] {
@@ -92,7 +28,7 @@ function casesFor(op: Operation): SweepCase[] {
   const auth = { authorization: `Bearer ${token}` };
   const out: SweepCase[] = [];
   const hasBody = op.method !== 'GET' && op.method !== 'DELETE';
-  const makeBase = () => (op.body ? baseBody(op.body, samples, op.method === 'POST') : {});
+  const makeBase = () => (op.body ? baseBody(op.body, tenant.samples, op.method === 'POST') : {});
   const bodyHeaders: Record<string, string> = hasBody ? { 'content-type': 'application/json' } : {};
   const baseText = hasBody ? JSON.stringify(makeBase()) : undefined;
   for (const c of pathCases(label, op.template, fill)) out.push({ label: c.label, request: { method: op.method, path: `/api/v2${c.path}`, headers: { ...auth, ...bodyHeaders }, body: baseText } });
@@ -154,7 +90,7 @@ describe('robustness sweep', () => {
     scopelessToken = await server.managementToken(['read:logs']);
     const doc = JSON.parse((await rawRequest(server.url, { method: 'GET', path: '/api/v2/openapi.json' })).text);
     operations = operationsOf(doc);
-    seed = await seedTenant();
+    tenant = await seedSweepTenant(server, token);
     const app = await createApp(server, { name: 'Sweep app' });
     authSeed = {
       clientId: app.clientId, clientSecret: app.clientSecret ?? '', callback: 'http://127.0.0.1:9/callback', token,

@@ -2,6 +2,7 @@
 // Auth0's strategy name, secrets never in any answer (create, get, list, update) and kept when a PATCH leaves
 // them out, option mistakes answered with invalid_body, unknown strategies with bad_request; the login page
 // shows one button per enabled connection, and the presets send the browser to the real providers.
+import { createGuardedFetch } from '../src/platform/outbound/guarded-fetch.ts';
 import { ManagementError } from 'auth0';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,7 +111,7 @@ describe('social and enterprise connections through the Management API', () => {
   });
 
   it('the OAuth 2.0 presets send the browser to the real providers, with state and PKCE S256', async () => {
-    const upstreams = new Upstreams({ callbackUrl: `${server.issuer}login/callback`, timeoutMs: 1000 });
+    const upstreams = new Upstreams({ callbackUrl: `${server.issuer}login/callback`, timeoutMs: 1000, fetch: createGuardedFetch() });
     const checks = { state: 'st-123', nonce: 'n-1', codeVerifier: oidc.randomPKCECodeVerifier() };
     const expected: Record<string, string> = {
       github: 'https://github.com/login/oauth/authorize',

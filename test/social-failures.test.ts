@@ -19,7 +19,7 @@ describe('federated sign-in with misbehaving upstreams', () => {
   let rp: RelyingParty;
 
   beforeAll(async () => {
-    server = await startTestServer({ tls: true, env: { PORTRAIT_UPSTREAM_TIMEOUT_MS: '400' } });
+    server = await startTestServer({ tls: true, env: { PORTRAIT_UPSTREAM_TIMEOUT_MS: '400', PORTRAIT_ALLOW_PRIVATE_OUTBOUND: 'true' } });
     idp = await startUpstreamIdp(`${server.issuer}login/callback`);
     idp.accounts.set('ada-1', { sub: 'ada-1', name: 'Ada', picture: 'https://pictures.example/ada.png' });
     rogue = await startRogueIdp();

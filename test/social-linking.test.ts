@@ -29,7 +29,7 @@ describe.each(dialects)('account linking on %s', (dialect) => {
   const socialId = 'oidc|partner|grace-9';
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect, tls: true });
+    server = await startTestServer({ dialect, tls: true, env: { PORTRAIT_ALLOW_PRIVATE_OUTBOUND: 'true' } });
     idp = await startUpstreamIdp(`${server.issuer}login/callback`);
     idp.accounts.set('grace-9', { sub: 'grace-9', name: 'Grace Hopper', picture: 'https://pictures.example/grace.png', email: 'grace@partner.example', email_verified: true });
     idp.accounts.set('linus-7', { sub: 'linus-7', name: 'Linus T', picture: 'https://pictures.example/linus.png' });

@@ -23,7 +23,7 @@ describe.each(dialects)('federated sign-in on %s', (dialect) => {
   let connection: { id: string; name: string };
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect, tls: true });
+    server = await startTestServer({ dialect, tls: true, env: { PORTRAIT_ALLOW_PRIVATE_OUTBOUND: 'true' } });
     idp = await startUpstreamIdp(`${server.issuer}login/callback`);
     idp.accounts.set('ada-1', { sub: 'ada-1', name: 'Ada Lovelace', given_name: 'Ada', family_name: 'Lovelace', nickname: 'ada', picture: 'https://pictures.example/ada-v1.png', email: 'ada@upstream.example', email_verified: true, locale: 'en-GB' });
     rp = await relyingParty(server);

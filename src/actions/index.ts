@@ -9,7 +9,6 @@ export { validateActionForDeploy, type DeployError, type ValidateActionInput } f
 export { ActionCacheStore, CACHE_LIMITS } from './action-cache.ts';
 export { TRIGGERS, isTriggerId, type TriggerDefinition } from './triggers.ts';
 export { BUNDLED_MODULE_FILES, bundledModuleNames } from './runtime/bundled-modules.ts';
-export { isPublicAddress, type AddressPolicy } from './runtime/blocked-addresses.ts';
 export { MAX_ACTION_CODE_BYTES } from './runtime/compile-action.ts';
 export { MAX_CUSTOM_CLAIMS_BYTES, RESTRICTED_CLAIMS, STANDARD_CLAIM_SCOPE } from './custom-claims.ts';
 export type * from './types.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertCoherent, defaultsFor, withDefaults } from './client-rules.ts';
-import { rulesFor, urlProblem } from './client-urls.ts';
+import { rulesFor, urlProblem, wildcardUrlMatches } from './client-urls.ts';
 
 describe('urlProblem', () => {
   const callback = rulesFor('callbacks', 'regular_web');
@@ -12,6 +12,8 @@ describe('urlProblem', () => {
     'http://localhost:3000/callback',
     'https://app.example.com:8443/cb?x=1',
     'https://*.example.com/callback',
+    'https://pr-*-preview.example.co.uk/callback',
+    'https://a*.example.com/cb',
     'http://127.0.0.1:8080/',
   ])('accepts the callback %s', (url) => expect(urlProblem(url, callback)).toBeNull());
 
@@ -27,7 +29,8 @@ describe('urlProblem', () => {
     ['https://exa mple.com/', 'whitespace'],
     ['https:\\\\evil.com', 'backslashes'],
     ['https://*.com/cb', 'registrable'],
-    ['https://a*.example.com/cb', 'leftmost'],
+    ['https://*.co.uk/cb', 'public suffix'],
+    ['https://*.github.io/cb', 'public suffix'],
     ['https://x.*.example.com/cb', 'leftmost'],
     ['https://*.*.example.com/cb', 'leftmost'],
     ['https://example.com/*', 'leftmost'],
@@ -71,4 +74,31 @@ describe('client defaults and coherence', () => {
     expect(() => assertCoherent({ ...base, logo_uri: 'javascript://x' })).toThrow(/logo_uri/);
     expect(() => assertCoherent({ ...base, jwt_configuration: { alg: 'RS256' }, callbacks: ['https://*.example.com/cb'] })).not.toThrow();
   });
+});
+
+describe('wildcardUrlMatches (Auth0 subdomain wildcards at sign-in)', () => {
+  it.each([
+    ['https://*.example.com/cb', 'https://app.example.com/cb'],
+    ['https://*.example.com/cb', 'https://APP.Example.com/cb'],
+    ['https://pr-*-preview.example.com/cb', 'https://pr-42-preview.example.com/cb'],
+    ['https://*.example.com:8443/cb?x=1', 'https://a.example.com:8443/cb?x=1'],
+  ])('%s matches %s', (pattern, candidate) => expect(wildcardUrlMatches(pattern, candidate)).toBe(true));
+
+  it.each([
+    ['https://*.example.com/cb', 'https://a.b.example.com/cb', 'more than one label'],
+    ['https://*.example.com/cb', 'https://example.com/cb', 'no label'],
+    ['https://*.example.com/cb', 'https://.example.com/cb', 'an empty label'],
+    ['https://*.example.com/cb', 'http://app.example.com/cb', 'another scheme'],
+    ['https://*.example.com/cb', 'https://app.example.com:444/cb', 'another port'],
+    ['https://*.example.com/cb', 'https://app.example.com/cb2', 'another path'],
+    ['https://*.example.com/cb', 'https://app.example.com/cb?x=1', 'another query'],
+    ['https://*.example.com/cb', 'https://app.example.com/cb#f', 'a fragment'],
+    ['https://*.example.com/cb', 'https://evil.com/.example.com/cb', 'another host'],
+    ['https://*.example.com/cb', 'https://app.example.com.evil.com/cb', 'a longer host'],
+    ['https://*.example.com/cb', 'https://user@app.example.com/cb', 'credentials'],
+    ['https://*.example.com/cb', 'https://app.example.com\\@evil.com/cb', 'a backslash'],
+    ['https://*.example.com/cb', 'https://*.example.com/cb', 'the pattern itself'],
+    ['https://pr-*-preview.example.com/cb', 'https://pr--preview.example.com/cb', 'nothing for the *'],
+    ['https://pr-*-preview.example.com/cb', 'https://xx-1-preview.example.com/cb', 'another prefix'],
+  ])('%s does not match %s (%s)', (pattern, candidate) => expect(wildcardUrlMatches(pattern, candidate)).toBe(false));
 });

@@ -96,7 +96,7 @@ export class ConnectionsStore {
       strategy: input.strategy,
       display_name: input.display_name ?? null,
       options: toJsonColumn(input.options ?? {}),
-      enabled_clients: toJsonColumn(input.enabled_clients ?? []),
+      enabled_clients: toJsonColumn(distinct(input.enabled_clients ?? [])),
       is_domain_connection: input.is_domain_connection ? 1 : 0,
       realms: toJsonColumn(input.realms ?? [input.name]),
       metadata: toJsonColumn(input.metadata ?? {}),
@@ -128,7 +128,7 @@ export class ConnectionsStore {
     const set: Partial<ConnectionsTable> = { updated_at: new Date().toISOString() };
     if (changes.display_name !== undefined) set.display_name = changes.display_name;
     if (changes.options !== undefined) set.options = toJsonColumn(changes.options);
-    if (changes.enabled_clients !== undefined) set.enabled_clients = toJsonColumn(changes.enabled_clients);
+    if (changes.enabled_clients !== undefined) set.enabled_clients = toJsonColumn(distinct(changes.enabled_clients));
     if (changes.is_domain_connection !== undefined) set.is_domain_connection = changes.is_domain_connection ? 1 : 0;
     if (changes.realms !== undefined) set.realms = toJsonColumn(changes.realms);
     if (changes.metadata !== undefined) set.metadata = toJsonColumn(changes.metadata);
@@ -173,4 +173,12 @@ export class ConnectionsStore {
       }
     }
   }
+}
+
+/**
+ * enabled_clients is a set: a client named twice is kept once, where it first appears (Auth0 answers with each
+ * client once; a merged list from deploy tools may repeat one, which is no reason to refuse the request).
+ */
+function distinct(clientIds: string[]): string[] {
+  return [...new Set(clientIds)];
 }

@@ -4,6 +4,7 @@
 // is compared in constant time.
 import { timingSafeEqual } from 'node:crypto';
 import * as oidc from 'openid-client';
+import type { GuardedFetchInit } from '../platform/outbound/guarded-fetch.ts';
 import type { Connection } from './connections-store.ts';
 import { profileFromMap, type ProfileMap } from './profile-mapping.ts';
 import { scopeOf, type StrategyDefinition } from './strategies.ts';
@@ -57,8 +58,8 @@ export class OAuth2Upstream implements UpstreamProtocolClient {
   }
 
   /** One outbound JSON call: bounded time, no redirects, bounded size, JSON object or an UpstreamError. */
-  private async json(url: string, init: RequestInit, what: string): Promise<Record<string, unknown>> {
-    const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+  private async json(url: string, init: GuardedFetchInit, what: string): Promise<Record<string, unknown>> {
+    const res = await this.options.fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
     const body = await res.text();
     if (body.length > MAX_ANSWER_BYTES) throw new UpstreamError('invalid_response', `the ${what} answer is too large`);
     if (res.status !== 200) throw new UpstreamError('invalid_response', `the ${what} answered HTTP ${res.status}`);
@@ -111,7 +112,7 @@ export class OAuth2Upstream implements UpstreamProtocolClient {
   /** GitHub leaves `email` null when the address is private; /user/emails (scope user:email) has the primary one. */
   private async githubPrimaryEmail(headers: Record<string, string>): Promise<string | null> {
     try {
-      const res = await fetch('https://api.github.com/user/emails', { headers, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+      const res = await this.options.fetch('https://api.github.com/user/emails', { headers, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
       if (res.status !== 200) return null;
       const list = (await res.json()) as Array<{ email?: unknown; primary?: unknown; verified?: unknown }>;
       const primary = Array.isArray(list) ? list.find((e) => e.primary === true && e.verified === true) : undefined;

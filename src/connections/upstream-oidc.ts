@@ -53,7 +53,12 @@ export class OidcUpstream implements UpstreamProtocolClient {
     const discoveryUrl = definition.preset ? undefined : typeof o.discovery_url === 'string' ? o.discovery_url : undefined;
     const server = new URL(discoveryUrl ?? issuer!);
     const metadata: Partial<oidc.ClientMetadata> = { redirect_uris: [this.options.callbackUrl], response_types: ['code'] };
-    const discovered = await oidc.discovery(server, String(o.client_id), metadata, undefined, { timeout: this.options.timeoutMs / 1000 });
+    // Discovery, and (set on the configuration below) token, userinfo and JWKS requests, all go through the
+    // server's outbound guard.
+    const discovered = await oidc.discovery(server, String(o.client_id), metadata, undefined, {
+      timeout: this.options.timeoutMs / 1000,
+      [oidc.customFetch]: this.options.fetch,
+    });
     const found = discovered.serverMetadata();
     // With only discovery_url, openid-client cannot compare the document's issuer with its URL: the configured
     // issuer, when there is one, must match it.
@@ -65,6 +70,7 @@ export class OidcUpstream implements UpstreamProtocolClient {
     }
     const configuration = new oidc.Configuration(found, String(o.client_id), metadata, await this.clientAuth(connection, found));
     configuration.timeout = discovered.timeout;
+    configuration[oidc.customFetch] = this.options.fetch;
     // openid-client (as OIDC Core allows) trusts an ID token from the token endpoint on TLS alone; Portrait
     // also checks its signature against the upstream's JWKS, so a compromised or confused token endpoint
     // cannot vouch for anyone.

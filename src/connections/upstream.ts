@@ -2,6 +2,8 @@
 // and a PKCE S256 challenge), and, when it comes back, the checked profile of the user and the upstream's
 // tokens. Every outbound call has the configured timeout; every failure is an UpstreamError saying whose fault
 // it was, so the login can tell the app (access_denied, temporarily_unavailable) without leaking details.
+import type { GuardedFetch } from '../platform/outbound/guarded-fetch.ts';
+import { isOutboundRefusal } from '../platform/outbound/guarded-request.ts';
 import type { Connection } from './connections-store.ts';
 import type { UpstreamProfile } from './profile-mapping.ts';
 import { strategyDefinition, type StrategyDefinition } from './strategies.ts';
@@ -58,6 +60,8 @@ export interface UpstreamOptions {
   callbackUrl: string;
   /** Each outbound request's limit. */
   timeoutMs: number;
+  /** Every request to an upstream goes through the server's outbound guard (platform/outbound). */
+  fetch: GuardedFetch;
 }
 
 /** Whether a thrown error is a time-out or a network failure rather than a bad answer. */
@@ -106,6 +110,8 @@ export class Upstreams {
       return await run();
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
+      // The connection names an address the server may not reach (PORTRAIT_ALLOW_PRIVATE_OUTBOUND is off).
+      if (isOutboundRefusal(error)) throw new UpstreamError('misconfigured', (error as Error).message, { cause: error });
       if (isNetworkFailure(error)) throw new UpstreamError('unreachable', 'the identity provider did not answer in time', { cause: error });
       throw new UpstreamError('invalid_response', (error as Error)?.message ?? 'invalid upstream response', { cause: error });
     }

@@ -3,6 +3,7 @@
 // validated client by the metadata's hash, so an unchanged client costs one query).
 import type { Adapter } from 'oidc-provider';
 import type { Client, ClientsStore } from '../clients/clients-store.ts';
+import { wildcardUrlMatches } from '../clients/client-urls.ts';
 
 export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 
@@ -16,8 +17,12 @@ export function isPublicClient(client: Pick<Client, 'app_type' | 'token_endpoint
   return client.app_type === 'spa' || client.app_type === 'native' || client.token_endpoint_auth_method === 'none';
 }
 
-/** Auth0 allows wildcards in callback URLs; OIDC exact matching cannot express them, so such entries are skipped. */
-const usableUrl = (url: string) => !url.includes('*') && URL.canParse(url);
+/**
+ * Registered URLs as the provider sees them. Wildcard entries (`https://*.example.com/cb`) parse as URLs and are
+ * kept: the provider's exact comparison never lets a real redirect_uri match one, and allowWildcardRedirects
+ * matches them as Auth0 does.
+ */
+const usableUrl = (url: string) => URL.canParse(url);
 
 /**
  * The provider needs some client_secret for confidential clients, but never sees one: ClientsStore keeps only the
@@ -99,4 +104,26 @@ export function allowedOrigins(metadata: { web_origins?: string[]; allowed_origi
     if (parsed && !url.includes('*')) origins.add(parsed.origin);
   }
   return origins;
+}
+
+type RedirectCheck = (this: { redirectUris?: string[]; postLogoutRedirectUris?: string[] }, value: unknown) => boolean;
+
+/**
+ * Teaches the provider's clients Auth0's subdomain wildcards: a redirect_uri (or post_logout_redirect_uri) is
+ * allowed when it matches a registered URL exactly, as before, or one of the registered wildcard URLs
+ * (clients/client-urls.ts, wildcardUrlMatches). A value containing `*` is never allowed, so a client that names
+ * the pattern itself (or gets it as its only registered URL by default) is refused.
+ */
+export function allowWildcardRedirects(clientClass: { prototype: object }): void {
+  const proto = clientClass.prototype as { redirectUriAllowed: RedirectCheck; postLogoutRedirectUriAllowed: RedirectCheck };
+  const exactRedirect = proto.redirectUriAllowed;
+  const exactLogout = proto.postLogoutRedirectUriAllowed;
+  const allowed = (value: unknown, registered: string[] | undefined, exact: boolean) =>
+    typeof value === 'string' && !value.includes('*') && (exact || (registered ?? []).some((url) => url.includes('*') && wildcardUrlMatches(url, value)));
+  proto.redirectUriAllowed = function redirectUriAllowed(value) {
+    return allowed(value, this.redirectUris, exactRedirect.call(this, value));
+  };
+  proto.postLogoutRedirectUriAllowed = function postLogoutRedirectUriAllowed(value) {
+    return allowed(value, this.postLogoutRedirectUris, exactLogout.call(this, value));
+  };
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { ConnectionsStore } from '../connections/connections-store.ts';
 import { ApiError } from '../platform/errors.ts';
+import type { TextRefusalRenderer } from '../platform/validation.ts';
 import { allowedOrigins } from './client-metadata.ts';
 import { checkPasswordPolicy, describePasswordPolicy } from './password-policy.ts';
 import type { RegistrationHooks } from './action-hooks.ts';
@@ -44,7 +45,9 @@ export async function dbconnectionsSignupRoutes(
 ): Promise<void> {
   const { clients, connections, users } = deps;
 
-  app.post('/dbconnections/signup', { bodyLimit: 64 * 1024 }, async (request, reply) => {
+  const unstorableText: TextRefusalRenderer = (reply, error) =>
+    signupError(reply, 400, { name: 'BadRequestError', code: 'invalid_signup', description: error.message, message: 'Invalid sign up' });
+  app.post('/dbconnections/signup', { bodyLimit: 64 * 1024, config: { unstorableText } }, async (request, reply) => {
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
     const str = (name: string, max = 320) => (typeof body[name] === 'string' && (body[name] as string).length <= max ? (body[name] as string) : undefined);
     const clientId = str('client_id', 128);

@@ -1,5 +1,6 @@
 // The sign-in domain: Auth0's Authentication API on oidc-provider, the hosted login pages, password logins with
 // brute-force protection, and its Management API routes (signing keys, user blocks).
+import type { GuardedFetch } from '../platform/outbound/guarded-fetch.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { Config } from '../config.ts';
@@ -56,6 +57,8 @@ export interface SignInDeps {
   tenantName?: () => string | undefined;
   /** The tenant's session lifetimes (hours), read synchronously; Auth0's defaults when not given. */
   sessionLifetimes?: () => SessionLifetimes;
+  /** The server's guarded outbound fetch (platform/outbound): every request to an upstream IdP. */
+  outboundFetch: GuardedFetch;
 }
 
 export class SignIn {
@@ -110,7 +113,7 @@ export class SignIn {
       connections: deps.connections,
       users: deps.users,
       identities: deps.identities,
-      upstreams: new Upstreams({ callbackUrl: `${deps.config.issuer}${CALLBACK_PATH.slice(1)}`, timeoutMs: deps.config.upstreamTimeoutMs }),
+      upstreams: new Upstreams({ callbackUrl: `${deps.config.issuer}${CALLBACK_PATH.slice(1)}`, timeoutMs: deps.config.upstreamTimeoutMs, fetch: deps.outboundFetch }),
       payloads: this.payloads,
       loginStates: this.loginStates,
       postLogin: () => this.postLoginHook,

@@ -12,6 +12,7 @@ import { passwordLogin, type PasswordLoginDeps } from './password-login.ts';
 import type { LoginStates, PostLoginHook } from './post-login.ts';
 import { OIDC_SCOPES, type resourceIndicatorsFeature } from './resource-servers.ts';
 import { TTL } from './provider-factory.ts';
+import { isStorableText } from '../platform/storable-text.ts';
 
 export interface PasswordGrantDeps extends PasswordLoginDeps {
   connections: ConnectionsStore;
@@ -32,6 +33,10 @@ export function registerPasswordGrants(provider: Provider, deps: PasswordGrantDe
     const params = ctx.oidc.params as Record<string, string | undefined>;
     const { client } = ctx.oidc;
     if (!params.username || !params.password) throw tokenError(400, 'invalid_request', 'Missing required parameter: username and password');
+    // The provider parses this body itself, past the HTTP boundary's text guard (platform/validation.ts).
+    if (!isStorableText(params.username) || !isStorableText(params.realm ?? '')) {
+      throw tokenError(400, 'invalid_request', 'username and realm must not contain NUL characters or unpaired surrogates');
+    }
     const realm = params.grant_type === PASSWORD_REALM_GRANT ? params.realm : DEFAULT_DATABASE_CONNECTION;
     if (!realm) throw tokenError(400, 'invalid_request', 'Missing required parameter: realm');
     const connection = await deps.connections.getByName(realm);

@@ -10,7 +10,8 @@ import type { AccessTokens, ManagementAudience } from '../management/access-toke
 import type { Authz } from '../authz/index.ts';
 import type { BruteForceGuard } from './brute-force.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
-import { allowedOrigins, ClientAdapter } from './client-metadata.ts';
+import { UnstorableTextError } from '../platform/db/storable-text-dialect.ts';
+import { allowedOrigins, allowWildcardRedirects, ClientAdapter } from './client-metadata.ts';
 import { auth0InteractionPolicy, keepOfflineAccess, loadOrGrowGrant } from './grant-policy.ts';
 import type { LoginSettings } from './login-settings.ts';
 import type { OidcPayloads } from './oidc-payloads.ts';
@@ -36,6 +37,21 @@ import type { LoginUsersPort } from './users-port.ts';
 
 /** The API's token_lifetime (resource-servers.ts puts it on the token's resource server); 24 h otherwise, as Auth0. */
 const apiLifetime = (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 86400;
+
+/**
+ * A request whose text the database refuses (platform/db/storable-text-dialect.ts: a NUL or an unpaired surrogate
+ * in a client_id, an audience, …) answers as the OAuth error it is, not as the provider's server_error.
+ */
+async function refuseUnstorableText(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  try {
+    await next();
+  } catch (error) {
+    if (!(error instanceof UnstorableTextError)) throw error;
+    ctx.status = 400;
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { error: 'invalid_request', error_description: error.message };
+  }
+}
 
 /** Auth0's lifetimes: ID token 10 h, API access token from the API (24 h by default), refresh token 30 days (absolute). */
 export const TTL = {
@@ -188,6 +204,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   provider.Client.prototype.postLogoutRedirectUriAllowed = function postLogoutRedirectUriAllowed(this: { postLogoutRedirectUris?: string[] }, uri: string) {
     return exactLogoutUri.call(this, uri) || (this.postLogoutRedirectUris ?? []).some((allowed) => sameLogoutUrl(allowed, uri));
   };
+  allowWildcardRedirects(provider.Client);
   keepCustomClaims(provider);
   registerWebMessage(provider, settings);
   sidIsSessionId(provider);
@@ -197,6 +214,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
   provider.use(answerProviderOutages(provider, settings));
+  provider.use(refuseUnstorableText);
   provider.use(protectProviderPages);
   provider.use(answerUnservedMethods);
   provider.use(limitTokenRequests(deps.tokenRateLimits));

@@ -10,6 +10,7 @@
 // them, which is the kind of leftover personal data a tenant choosing 'proxy' wants to avoid. Each node warms
 // its own cache; at one fetch per email hash per node per day that is nothing for Gravatar.
 import sharp from 'sharp';
+import type { GuardedFetch } from '../platform/outbound/guarded-fetch.ts';
 import { strongEtag } from './initials-avatar.ts';
 import { sniffImageType } from './sniff-image-type.ts';
 
@@ -24,6 +25,8 @@ const MAX_ENTRIES = 100_000;
 export interface GravatarProxyOptions {
   /** Ends with '/'; config.gravatarBaseUrl. */
   baseUrl: string;
+  /** The server's guarded outbound fetch (platform/outbound). */
+  fetch: GuardedFetch;
   timeoutMs?: number;
   maxBytes?: number;
   /** Total bytes of cached PNGs kept in memory. */
@@ -94,7 +97,7 @@ export class GravatarProxy {
   private async fetchPng(md5: string): Promise<GravatarImage | null> {
     this.fetches++;
     const url = `${this.options.baseUrl}${md5}?s=${GRAVATAR_SIZE}&r=pg&d=404`;
-    const response = await fetch(url, {
+    const response = await this.options.fetch(url, {
       redirect: 'manual',
       signal: AbortSignal.timeout(this.timeoutMs),
       headers: { accept: 'image/png,image/jpeg,image/webp,image/gif;q=0.8' },

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../config.ts';
 import { LruCache } from '../lru-cache.ts';
+import { withStorableTextCheck } from './storable-text-dialect.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -83,7 +84,7 @@ export function listenForConnectionLoss(pool: pg.Pool): void {
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   const dialect: Dialect = config.kind;
   const db = new Kysely<unknown>({
-    dialect: config.kind === 'sqlite' ? sqliteDialect(config.file) : postgresDialect(config.url),
+    dialect: withStorableTextCheck(config.kind === 'sqlite' ? sqliteDialect(config.file) : postgresDialect(config.url)),
   });
   return {
     dialect,

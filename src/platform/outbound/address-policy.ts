@@ -1,7 +1,8 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Address ranges an action's fetch may never reach: the host itself, the private networks it sits in,
+ * Address ranges no outbound request of the server may reach unless the operator allows private addresses
+ * (PORTRAIT_ALLOW_PRIVATE_OUTBOUND): the host itself, the private networks it sits in,
  * cloud metadata endpoints (169.254.169.254, fd00:ec2::254) and ranges that embed an IPv4 address in IPv6
  * (v4-mapped, NAT64, 6to4), which would otherwise smuggle 127.0.0.1 past an IPv4-only check.
  */
@@ -46,7 +47,7 @@ for (const [net, prefix] of [
   blockedV6.addSubnet(net, prefix, 'ipv6');
 }
 
-/** Decides whether fetch may connect to a resolved address. Injectable so a test can allow loopback. */
+/** Decides whether an outbound request may connect to a resolved address. */
 export type AddressPolicy = (address: string) => boolean;
 
 /** The default policy: only globally routable unicast addresses. Anything unparsable is refused. */
@@ -56,3 +57,11 @@ export const isPublicAddress: AddressPolicy = (address) => {
   if (family === 6) return !blockedV6.check(address.replace(/%.*$/, ''), 'ipv6');
   return false;
 };
+
+/** Any address at all: the operator's PORTRAIT_ALLOW_PRIVATE_OUTBOUND=true (on-premises IdPs, tests on loopback). */
+export const isAnyAddress: AddressPolicy = (address) => isIP(address.replace(/%.*$/, '')) !== 0;
+
+/** The policy the server's outbound requests follow under the operator's setting. */
+export function outboundAddressPolicy(allowPrivate: boolean): AddressPolicy {
+  return allowPrivate ? isAnyAddress : isPublicAddress;
+}

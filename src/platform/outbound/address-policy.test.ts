@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPublicAddress } from './blocked-addresses.ts';
+import { isPublicAddress, outboundAddressPolicy } from './address-policy.ts';
 
 describe('isPublicAddress', () => {
   it.each([
@@ -17,4 +17,13 @@ describe('isPublicAddress', () => {
       expect(isPublicAddress(address)).toBe(true);
     },
   );
+});
+
+describe('outboundAddressPolicy', () => {
+  it('allows private and loopback ranges only when the operator says so', () => {
+    expect(outboundAddressPolicy(false)('127.0.0.1')).toBe(false);
+    expect(outboundAddressPolicy(false)('10.0.0.1')).toBe(false);
+    for (const address of ['127.0.0.1', '10.0.0.1', '::1', '8.8.8.8']) expect(outboundAddressPolicy(true)(address)).toBe(true);
+    expect(outboundAddressPolicy(true)('not-an-ip')).toBe(false);
+  });
 });
