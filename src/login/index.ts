@@ -25,6 +25,7 @@ import { providerRoutes } from './provider-routes.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
 export { bruteForceMigrations } from './brute-force.ts';
+import { prepareDecoyHash } from './password-login.ts';
 export { loginSettingsMigrations } from './login-settings.ts';
 export { oidcPayloadsMigrations } from './oidc-payloads.ts';
 export type { PostLoginEvent, PostLoginHook, PostLoginOutcome } from './post-login.ts';
@@ -66,6 +67,7 @@ export class SignIn {
   constructor(readonly deps: SignInDeps) {
     this.settings = new LoginSettings(deps.db, deps.tenantName);
     this.bruteForce = new BruteForceGuard(deps.db);
+    prepareDecoyHash();
     this.payloads = new OidcPayloads(deps.db);
     this.loginStates = new LoginStates(this.payloads);
     this.host = new ProviderHost({
