@@ -11,6 +11,7 @@ import { SigningKeys } from './keys/signing-keys.ts';
 import { SignIn } from './login/index.ts';
 import { AccessTokens, managementAudience, type ManagementAudience } from './management/access-tokens.ts';
 import { allMigrations } from './migrations.ts';
+import { RevokedTokens } from './management/revoked-tokens.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
@@ -33,6 +34,8 @@ export interface Services {
   blobs: BlobStore;
   keys: SigningKeys;
   tokens: AccessTokens;
+  /** The Management API's token blacklist (/api/v2/blacklists/tokens). */
+  revokedTokens: RevokedTokens;
   clients: ClientsStore;
   connections: ConnectionsStore;
   users: UsersStore;
@@ -113,6 +116,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     blobs,
     keys,
     tokens,
+    revokedTokens: new RevokedTokens(db),
     clients,
     connections,
     users,

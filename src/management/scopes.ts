@@ -9,6 +9,7 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'read:client_keys',
   'update:client_keys',
   'read:logs',
+  'blacklist:tokens',
 ];
 
 /** Scopes a token issued to a user (not a client) may carry; they reach only that user. */
