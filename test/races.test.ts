@@ -1,5 +1,8 @@
 // Races, through real concurrent HTTP requests on both dialects (issue #11): a burst of password guesses against
-// the brute-force limit, and a burst of sign-ups of one address. Each prints what it tried and what it saw.
+// the brute-force limit, a burst of sign-ups of one address, and a burst of picture uploads by one user. Each
+// prints what it tried and what it saw.
+import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_REALM_GRANT } from '../src/login/client-metadata.ts';
 import { MAX_FAILED_ATTEMPTS } from '../src/login/brute-force.ts';
@@ -7,6 +10,7 @@ import { passwordVerificationCount } from '../src/platform/passwords/index.ts';
 import { dialects } from './support/databases.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { createApp, createUser } from './login-support.ts';
+import { storedObjects } from './support/picture-fixtures.ts';
 
 const BURST = 200;
 const PASSWORD = 'Right-Password-2026';
@@ -103,5 +107,30 @@ describe.each(dialects)('races on %s', (dialect) => {
     const mgmt = await server.managementToken();
     const found = await fetch(`${server.url}api/v2/users-by-email?email=${encodeURIComponent(email)}`, { headers: { authorization: `Bearer ${mgmt}` } });
     expect(await found.json()).toHaveLength(1);
+  });
+
+  it('leaves the profile on a served picture and no orphaned objects after concurrent uploads by one user', async () => {
+    const user = await createUser(server, `pictures.${dialect}@example.com`, PASSWORD);
+    const blobRoot = path.join(server.config.dataDir, 'blobs');
+    const before = storedObjects(blobRoot).length;
+    const mgmt = await server.managementToken();
+    const uploads = 6;
+    const images = await Promise.all(Array.from({ length: uploads }, (_, i) =>
+      sharp({ create: { width: 96, height: 96, channels: 3, background: { r: 40 * i, g: 255 - 40 * i, b: 128 } } }).png().toBuffer()));
+    const answers = await Promise.all(images.map(async (image) => {
+      const res = await fetch(`${server.url}api/v2/users/${encodeURIComponent(user.user_id)}/picture`, {
+        method: 'PUT', headers: { authorization: `Bearer ${mgmt}`, 'content-type': 'image/png' }, body: new Uint8Array(image),
+      });
+      return { status: res.status, picture: (await res.json()).picture as string };
+    }));
+    expect(answers.map((a) => a.status)).toEqual(Array(uploads).fill(200));
+    const profile = await (await fetch(`${server.url}api/v2/users/${encodeURIComponent(user.user_id)}`, { headers: { authorization: `Bearer ${mgmt}` } })).json();
+    const served = await fetch(profile.picture);
+    const objects = storedObjects(blobRoot).length - before;
+    console.log(`[races/${dialect}] ${uploads} concurrent uploads by one user: profile picture answers ${served.status}, ${objects} objects stored`);
+    expect(answers.map((a) => a.picture)).toContain(profile.picture);
+    expect(served.status).toBe(200);
+    // One picture's eight variants (4 sizes × WebP and JPEG): every other upload was released.
+    expect(objects).toBe(8);
   });
 });
