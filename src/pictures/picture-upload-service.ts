@@ -124,9 +124,13 @@ export class PictureUploadService<U extends PictureOwner> {
 
   /** Releases the user's settled uploads that the profile (root `picture` or user_metadata.picture) does not show. */
   private async releaseAllButCurrent(userId: string): Promise<void> {
+    // The uploads first, then the profile: an upload listed as settled had pointed the profile before this read,
+    // so a profile that does not show it now will never show it again. (Read the other way round, a point landing
+    // between the two reads would get its picture released while the profile shows it.)
+    const uploads = await this.deps.uploads.listForUser(userId);
     const user = await this.deps.users.get(userId);
     const shown = [user?.picture, user?.user_metadata?.picture].filter((p): p is string => typeof p === 'string');
-    for (const upload of await this.deps.uploads.listForUser(userId)) {
+    for (const upload of uploads) {
       if (!upload.settled) continue;
       if (shown.some((url) => url === this.pictureUrl(upload.hash, 480, 'webp'))) continue;
       await this.release(userId, upload);
