@@ -27,6 +27,7 @@ import type { User } from './users/index.ts';
 import { UsersStore } from './users/users-store.ts';
 import { UsersBulk } from './users/bulk.ts';
 import { createJobsService, type JobsService } from './jobs/jobs-service.ts';
+import { Authz } from './authz/index.ts';
 
 export interface Services {
   config: Config;
@@ -53,6 +54,8 @@ export interface Services {
   signIn: SignIn;
   /** Actions: the engine, the store, and `runTrigger`/`loadBoundActions` for the login flow. */
   actions: ActionsService;
+  /** APIs (resource servers), roles and permissions. */
+  authz: Authz;
   close(): Promise<void>;
 }
 
@@ -100,12 +103,16 @@ export async function createServices(config: Config, options: ServicesOptions = 
   const users = new UsersStore(db, usersDeps);
   const audience = managementAudience(config.issuer);
   const identities = new UserIdentities(db);
+  const authz = new Authz(db, audience);
+  // A deleted user leaves no role or permission behind; a deleted API takes its client grants with it.
+  users.deletions.on(({ userId }) => authz.forgetUser(userId));
+  authz.apiDeletions.on(({ identifier }) => clients.deleteGrantsForAudience(identifier));
   const signIn = new SignIn({
-    config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience,
+    config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience, authz,
     tenantName: () => tenantSettings.current().friendly_name || undefined,
   });
   const actionsLogger = options.actionsLogger ?? pino({ level: config.logLevel, name: 'actions' });
-  wireActionsIntoSignIn({ signIn, users, connections, actions, audience, issuer: config.issuer, logger: actionsLogger });
+  wireActionsIntoSignIn({ signIn, users, connections, actions, audience, issuer: config.issuer, logger: actionsLogger, authz });
   const blobs = createBlobStore(config.blobStore);
   const pictures = new PictureUploadService({
     blobs,
@@ -130,6 +137,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     managementAudience: audience,
     signIn,
     actions,
+    authz,
     tenantSettings,
     gravatarProxy: new GravatarProxy({ baseUrl: config.gravatarBaseUrl }),
     pictures,
@@ -161,14 +169,15 @@ async function encryptSigningKeysAtRest(keys: SigningKeys): Promise<void> {
  * brute-force blocks, as on Auth0.
  */
 function wireActionsIntoSignIn(deps: {
-  signIn: SignIn; users: UsersStore; connections: ConnectionsStore; actions: ActionsService; audience: ManagementAudience; issuer: string; logger: ActionsLogger;
+  signIn: SignIn; users: UsersStore; connections: ConnectionsStore; actions: ActionsService; audience: ManagementAudience; issuer: string; logger: ActionsLogger; authz: Authz;
 }) {
-  const { signIn, users, connections, actions, audience, issuer, logger } = deps;
+  const { signIn, users, connections, actions, audience, issuer, logger, authz } = deps;
   const triggers = new SignInTriggers({
     actions,
     users,
     connectionByName: (name) => connections.getByName(name),
     isManagementAudience: (aud) => audience.accepted.includes(aud),
+    roleNamesOf: (userId) => authz.roleNamesOf(userId),
     tenantId: new URL(issuer).hostname,
     logger,
   });

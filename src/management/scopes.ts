@@ -1,5 +1,5 @@
 // The Management API scopes, named as Auth0 names them. The bootstrap client holds all of them.
-const RESOURCES = ['users', 'clients', 'client_grants', 'connections', 'actions', 'tenant_settings', 'signing_keys', 'user_blocks', 'jobs', 'branding'];
+const RESOURCES = ['users', 'clients', 'client_grants', 'connections', 'actions', 'tenant_settings', 'signing_keys', 'user_blocks', 'jobs', 'branding', 'resource_servers', 'roles'];
 
 export const MANAGEMENT_SCOPES: readonly string[] = [
   ...RESOURCES.flatMap((r) => [`read:${r}`, `create:${r}`, `update:${r}`, `delete:${r}`]),
@@ -9,6 +9,9 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'read:client_keys',
   'update:client_keys',
   'read:logs',
+  'read:role_members',
+  'create:role_members',
+  'delete:role_members',
   'blacklist:tokens',
 ];
 
