@@ -13,6 +13,8 @@ import { identitiesRoutes } from './users/identities-routes.ts';
 import { usersRoutes } from './users/users-routes.ts';
 import { downloadRoute, importRoute, jobsRoutes } from './jobs/index.ts';
 import { installManagementGuard } from './management/guard.ts';
+import { blacklistRoutes } from './management/blacklist-routes.ts';
+import { tokenStanding } from './management/token-standing.ts';
 import { registerOpenApi } from './management/openapi.ts';
 import { RateLimiter } from './management/rate-limits.ts';
 import { avatarRoutes } from './pictures/avatar-routes.ts';
@@ -68,7 +70,9 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   await app.register(
     async (api) => {
       const rateLimits = new RateLimiter(services.db, config.managementRateLimit);
-      installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted, rateLimits });
+      const standing = tokenStanding({ clients: services.clients, revoked: services.revokedTokens, managementAudience: services.managementAudience.canonical });
+      installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted, rateLimits, standing });
+      await api.register(blacklistRoutes, { revoked: services.revokedTokens });
       await api.register(connectionsRoutes, { connections: services.connections });
       await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
       await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience, apis: services.authz });

@@ -45,11 +45,16 @@ export interface Config {
   allowPrivateOutbound: boolean;
   logLevel: string;
   /**
-   * AES-256 key for Action secrets at rest (PORTRAIT_SECRETS_KEY, base64 of 32 bytes). null: the key is generated
+   * AES-256 key for Action secrets and private signing keys at rest (PORTRAIT_SECRETS_KEY, base64 of 32 bytes). null: the key is generated
    * once into DATA_DIR/secrets.key (mode 0600). Every node of a PostgreSQL cluster must share one key, so there
    * the variable is required in practice; a node whose key differs from the database's refuses to start.
    */
   secretsKey: Buffer | null;
+  /**
+   * The key PORTRAIT_SECRETS_KEY held before a rotation (PORTRAIT_SECRETS_KEY_PREVIOUS, base64 of 32 bytes): it
+   * still decrypts, and start-up re-encrypts everything it encrypted with the current key. null: no rotation.
+   */
+  secretsKeyPrevious: Buffer | null;
   /** Wall-clock budget of one trigger run, all its actions together (Auth0: 20 s). */
   actionsTimeoutMs: number;
   /** Memory limit of one Action's isolate, MB. */
@@ -195,13 +200,13 @@ function jobsFrom(env: Env): JobsConfig {
   };
 }
 
-function secretsKeyFrom(env: Env): Buffer | null {
-  const raw = env.PORTRAIT_SECRETS_KEY;
+function secretsKeyFrom(env: Env, name = 'PORTRAIT_SECRETS_KEY'): Buffer | null {
+  const raw = env[name];
   if (!raw) return null;
   const trimmed = raw.trim();
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new ConfigError('PORTRAIT_SECRETS_KEY', 'expected base64 (e.g. the output of `openssl rand -base64 32`)');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new ConfigError(name, 'expected base64 (e.g. the output of `openssl rand -base64 32`)');
   const key = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  if (key.length !== 32) throw new ConfigError('PORTRAIT_SECRETS_KEY', `expected 32 bytes of base64 (e.g. \`openssl rand -base64 32\`), got ${key.length} bytes`);
+  if (key.length !== 32) throw new ConfigError(name, `expected 32 bytes of base64 (e.g. \`openssl rand -base64 32\`), got ${key.length} bytes`);
   return key;
 }
 
@@ -231,6 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowPrivateOutbound: boolean(env, 'PORTRAIT_ALLOW_PRIVATE_OUTBOUND', false),
     logLevel,
     secretsKey: secretsKeyFrom(env),
+    secretsKeyPrevious: secretsKeyFrom(env, 'PORTRAIT_SECRETS_KEY_PREVIOUS'),
     actionsTimeoutMs: integer(env, 'PORTRAIT_ACTIONS_TIMEOUT_MS', 20_000, 100, 120_000),
     actionsMemoryMb: integer(env, 'PORTRAIT_ACTIONS_MEMORY_MB', 64, 8, 1024),
     jobs: jobsFrom(env),

@@ -11,9 +11,10 @@ import { usersMigrations } from './users/users-migrations.ts';
 import { jobsMigrations } from './jobs/jobs-migrations.ts';
 import { rateLimitMigrations } from './management/rate-limits.ts';
 import { authzMigrations } from './authz/index.ts';
+import { revokedTokensMigrations } from './management/revoked-tokens.ts';
 
 export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
   ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations,
-  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations, ...authzMigrations, ...rateLimitMigrations].sort((a, b) =>
+  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations, ...authzMigrations, ...rateLimitMigrations, ...revokedTokensMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

@@ -4,13 +4,15 @@ import type { ActionsLogger } from './actions/run-flow.ts';
 import { createActionsService } from './actions/create-actions-service.ts';
 import { SignInTriggers } from './actions/sign-in-triggers.ts';
 import { ClientsStore } from './clients/clients-store.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { ConnectionsStore } from './connections/connections-store.ts';
 import pino from 'pino';
 import { SigningKeys } from './keys/signing-keys.ts';
+import { SecretsKeyMismatch, secretsCipherFor } from './platform/secrets-cipher.ts';
 import { SignIn } from './login/index.ts';
 import { AccessTokens, managementAudience, type ManagementAudience } from './management/access-tokens.ts';
 import { allMigrations } from './migrations.ts';
+import { RevokedTokens } from './management/revoked-tokens.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrations.ts';
 import type { BlobStore } from './platform/blobs/blob-store.ts';
@@ -36,6 +38,8 @@ export interface Services {
   blobs: BlobStore;
   keys: SigningKeys;
   tokens: AccessTokens;
+  /** The Management API's token blacklist (/api/v2/blacklists/tokens). */
+  revokedTokens: RevokedTokens;
   clients: ClientsStore;
   connections: ConnectionsStore;
   users: UsersStore;
@@ -71,15 +75,19 @@ export async function createServices(config: Config, options: ServicesOptions = 
     await db.close();
     throw error;
   }
-  const keys = new SigningKeys(db);
+  // One cipher for every secret at rest (Action secrets, private signing keys).
+  const cipher = secretsCipherFor(config);
+  const keys = new SigningKeys(db, cipher);
   // Every request the server sends to another host goes through one guard (platform/outbound).
   const addressPolicy = outboundAddressPolicy(config.allowPrivateOutbound);
   const outboundFetch = createGuardedFetch({ addressPolicy, timeoutMs: config.upstreamTimeoutMs });
   let actions: ActionsService;
   try {
     actions = await createActionsService(db, config, {
+      cipher,
       engine: { fetch: { addressPolicy }, flowTimeoutMs: config.actionsTimeoutMs, memoryLimitMb: config.actionsMemoryMb, ...(options.actionsLogger ? { logger: options.actionsLogger } : {}) },
     });
+    await encryptSigningKeysAtRest(keys);
   } catch (error) {
     await db.close();
     throw error;
@@ -126,6 +134,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     blobs,
     keys,
     tokens,
+    revokedTokens: new RevokedTokens(db),
     clients,
     connections,
     users,
@@ -144,6 +153,20 @@ export async function createServices(config: Config, options: ServicesOptions = 
       await db.close();
     },
   };
+}
+
+/**
+ * Start-up step: private signing keys still in plaintext (rows from before encryption) or under
+ * PORTRAIT_SECRETS_KEY_PREVIOUS are re-encrypted with the current key. A key that opens none of them stops the
+ * start, naming the setting.
+ */
+async function encryptSigningKeysAtRest(keys: SigningKeys): Promise<void> {
+  try {
+    await keys.encryptAtRest();
+  } catch (error) {
+    if (error instanceof SecretsKeyMismatch) throw new ConfigError('PORTRAIT_SECRETS_KEY', error.message);
+    throw error;
+  }
 }
 
 /**

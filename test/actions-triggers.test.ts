@@ -101,7 +101,9 @@ describe('registration, password-change and credentials-exchange Actions', () =>
 };`);
     const user = await createUser(server, 'walter@example.com', 'Old-Password-1234');
     for (let i = 0; i < MAX_FAILED_ATTEMPTS; i++) {
-      await server.services.signIn.bruteForce.recordFailure({ userId: user.user_id, ip: '203.0.113.9', identifier: 'walter@example.com', connection: 'Username-Password-Authentication' });
+      const attempt = { userId: user.user_id, ip: '203.0.113.9', identifier: 'walter@example.com', connection: 'Username-Password-Authentication' };
+      await server.services.signIn.bruteForce.admit(attempt);
+      await server.services.signIn.bruteForce.recordFailure(attempt);
     }
     expect(await server.services.signIn.bruteForce.blocksForUser(user.user_id)).not.toEqual([]);
 

@@ -8,11 +8,11 @@ import { isUniqueViolation } from '../platform/db/unique-violation.ts';
 import { BindingsService } from './bindings-service.ts';
 import { BoundActionsCache } from './bound-actions.ts';
 import {
-  ACTION_LIMITS, DEFAULT_RUNTIME, checkCode, checkDependencies, checkModules, checkRuntime, checkTriggers, defaultCode, mergeSecrets,
+  ACTION_LIMITS, DEFAULT_RUNTIME, checkCode, checkDependencies, checkModules, checkRuntime, checkTriggers, decryptSecret, defaultCode, mergeSecrets,
 } from './draft-rules.ts';
 import type { ActionsEngine } from './run-flow.ts';
 import { sampleEvent } from './sample-events.ts';
-import type { SecretsCipher } from './secrets-cipher.ts';
+import type { SecretsCipher } from '../platform/secrets-cipher.ts';
 import { testResultPayload, type TestResultPayload } from './test-result.ts';
 import type { ActionToRun, FlowResult, TriggerId } from './types.ts';
 import { validateActionForDeploy } from './validate-action.ts';
@@ -163,7 +163,7 @@ export class ActionsService {
   async test(id: string, payload: Record<string, unknown>): Promise<TestResultPayload> {
     const action = await this.found(id);
     const trigger = action.supported_triggers[0].id;
-    const secrets = Object.fromEntries(action.secrets.map((s) => [s.name, this.cipher.decrypt(s.value, { actionId: id, name: s.name })]));
+    const secrets = Object.fromEntries(action.secrets.map((s) => [s.name, decryptSecret(this.cipher, id, s)]));
     const event = Object.keys(payload).length === 0 ? sampleEvent(trigger) : payload;
     const result = await this.engine.testAction({
       trigger,

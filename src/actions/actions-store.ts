@@ -261,6 +261,32 @@ export class ActionsStore {
     await this.#db.updateTable('actions_secrets_key').set({ fingerprint }).where('id', '=', 1).execute();
   }
 
+  /**
+   * Rewrites every stored secret (drafts and versions) through `rewrite`, in one transaction: the re-encryption of
+   * a secrets-key rotation. Answers how many secrets changed.
+   */
+  async rewriteSecrets(rewrite: (actionId: string, secret: StoredSecret) => StoredSecret): Promise<number> {
+    return this.#db.transaction().execute(async (trx) => {
+      let changed = 0;
+      const apply = (actionId: string, stored: unknown) => {
+        const before = fromJsonColumn<StoredSecret[]>(stored);
+        const after = before.map((s) => rewrite(actionId, s));
+        const n = after.filter((s, i) => s.value !== before[i].value).length;
+        changed += n;
+        return n > 0 ? toJsonColumn(after) : null;
+      };
+      for (const row of await trx.selectFrom('actions').select(['id', 'secrets']).execute()) {
+        const secrets = apply(row.id, row.secrets);
+        if (secrets !== null) await trx.updateTable('actions').set({ secrets }).where('id', '=', row.id).execute();
+      }
+      for (const row of await trx.selectFrom('action_versions').select(['id', 'action_id', 'secrets']).execute()) {
+        const secrets = apply(row.action_id, row.secrets);
+        if (secrets !== null) await trx.updateTable('action_versions').set({ secrets }).where('id', '=', row.id).execute();
+      }
+      return changed;
+    });
+  }
+
   /** Whether any draft or version holds a secret (i.e. anything was encrypted with the recorded key). */
   async hasAnySecret(): Promise<boolean> {
     const drafts = await this.#db.selectFrom('actions').select('secrets').execute();

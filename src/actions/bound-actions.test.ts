@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionsStore, BoundVersion } from './actions-store.ts';
 import { BoundActionsCache } from './bound-actions.ts';
-import { SecretsCipher } from './secrets-cipher.ts';
+import { SecretsCipher } from '../platform/secrets-cipher.ts';
+import { secretContext } from './draft-rules.ts';
 
 const cipher = new SecretsCipher(Buffer.alloc(32, 3));
 
@@ -16,7 +17,7 @@ const bound = (code: string): BoundVersion => ({
   actionName: 'A',
   version: {
     id: `v-${code}`, action_id: 'a', number: 1, code, dependencies: [], runtime: 'node22', supported_triggers: [{ id: 'post-login', version: 'v3' }],
-    secrets: [{ name: 'K', value: cipher.encrypt('plain', { actionId: 'a', name: 'K' }), updated_at: '' }],
+    secrets: [{ name: 'K', value: cipher.encrypt('plain', secretContext('a', 'K')), updated_at: '' }],
     status: 'built', errors: [], built_at: null, created_at: '', updated_at: '',
   },
 });

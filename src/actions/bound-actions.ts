@@ -4,7 +4,8 @@
 // hear about them, converge when their entry expires.
 import { ReadThroughCache } from '../platform/read-through-cache.ts';
 import type { ActionsStore } from './actions-store.ts';
-import type { SecretsCipher } from './secrets-cipher.ts';
+import type { SecretsCipher } from '../platform/secrets-cipher.ts';
+import { decryptSecret } from './draft-rules.ts';
 import type { ActionToRun, TriggerId } from './types.ts';
 
 export const BOUND_ACTIONS_TTL_MS = 5_000;
@@ -37,7 +38,7 @@ export class BoundActionsCache {
       versionId: version.id,
       name: actionName,
       code: version.code,
-      secrets: Object.fromEntries(version.secrets.map((s) => [s.name, this.cipher.decrypt(s.value, { actionId: version.action_id, name: s.name })])),
+      secrets: Object.fromEntries(version.secrets.map((s) => [s.name, decryptSecret(this.cipher, version.action_id, s)])),
       dependencies: version.dependencies.map((d) => ({ name: d.name, version: d.version })),
     }));
   }

@@ -7,17 +7,25 @@ import type { DatabaseHandle } from '../platform/db/database.ts';
 import { ActionsService } from './actions-service.ts';
 import { ActionsStore } from './actions-store.ts';
 import { ActionsEngine, type ActionsEngineOptions } from './run-flow.ts';
-import { SecretsCipher, loadSecretsKey } from './secrets-cipher.ts';
+import { secretsCipherFor, type SecretsCipher } from '../platform/secrets-cipher.ts';
+import { decryptSecret, secretContext } from './draft-rules.ts';
 
 export async function createActionsService(
   db: DatabaseHandle,
-  config: Pick<Config, 'secretsKey' | 'dataDir' | 'logLevel'>,
-  options: { engine?: ActionsEngineOptions; boundActionsTtlMs?: number } = {},
+  config: Pick<Config, 'secretsKey' | 'secretsKeyPrevious' | 'dataDir' | 'logLevel'>,
+  options: { engine?: ActionsEngineOptions; boundActionsTtlMs?: number; cipher?: SecretsCipher } = {},
 ): Promise<ActionsService> {
-  const cipher = new SecretsCipher(loadSecretsKey(config));
+  const cipher = options.cipher ?? secretsCipherFor(config);
   const store = new ActionsStore(db);
   const recorded = await store.secretsKeyFingerprint(cipher.fingerprint, new Date().toISOString());
-  if (recorded !== cipher.fingerprint) {
+  if (recorded !== cipher.fingerprint && recorded === cipher.previousFingerprint) {
+    // A rotation (PORTRAIT_SECRETS_KEY_PREVIOUS names the recorded key): every secret is re-encrypted with the new
+    // key in one transaction, then the new key is recorded. Nodes still on the old key refuse to start from then on.
+    await store.rewriteSecrets((actionId, secret) =>
+      cipher.isCurrent(secret.value) ? secret : { ...secret, value: cipher.encrypt(decryptSecret(cipher, actionId, secret), secretContext(actionId, secret.name)) },
+    );
+    await store.replaceSecretsKeyFingerprint(cipher.fingerprint);
+  } else if (recorded !== cipher.fingerprint) {
     // A key that differs is harmless while nothing was encrypted with the recorded one (a fresh data directory
     // on a database without secrets); once secrets exist it would make every one of them unreadable.
     if (await store.hasAnySecret()) {

@@ -3,7 +3,7 @@
 import { fail } from '../platform/errors.ts';
 import type { ActionDependency, ActionTriggerRef, StoredSecret } from './actions-store.ts';
 import { MAX_ACTION_CODE_BYTES } from './runtime/compile-action.ts';
-import type { SecretsCipher } from './secrets-cipher.ts';
+import type { SecretsCipher } from '../platform/secrets-cipher.ts';
 import { TRIGGERS, isTriggerId } from './triggers.ts';
 import type { TriggerId } from './types.ts';
 
@@ -83,6 +83,16 @@ export function defaultCode(triggers: readonly ActionTriggerRef[]): string {
  * The request's list replaces the action's secrets. A secret sent without `value` keeps its stored value; one
  * sent with the value it already has keeps its ciphertext and updated_at (so resending a list changes nothing).
  */
+/** A secret's associated data: its ciphertext decrypts only for this action and this name. */
+export function secretContext(actionId: string, name: string): string {
+  return `${actionId}\u0000${name}`;
+}
+
+/** The plaintext of a stored secret (what the sandbox receives as event.secrets[name]). */
+export function decryptSecret(cipher: SecretsCipher, actionId: string, secret: StoredSecret): string {
+  return cipher.decrypt(secret.value, secretContext(actionId, secret.name), `secret ${secret.name} of action ${actionId}`);
+}
+
 export function mergeSecrets(
   requested: readonly { name: string; value?: string }[],
   current: readonly StoredSecret[],
@@ -100,8 +110,7 @@ export function mergeSecrets(
     if (value === undefined) {
       return existing ?? invalid(`secret '${name}' has no value (a value may be left out only to keep an existing secret's value).`);
     }
-    const where = { actionId: context.actionId, name };
-    if (existing && context.cipher.decrypt(existing.value, where) === value) return existing;
-    return { name, value: context.cipher.encrypt(value, where), updated_at: context.now };
+    if (existing && decryptSecret(context.cipher, context.actionId, existing) === value) return existing;
+    return { name, value: context.cipher.encrypt(value, secretContext(context.actionId, name)), updated_at: context.now };
   });
 }

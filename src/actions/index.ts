@@ -18,6 +18,6 @@ export { createActionsService } from './create-actions-service.ts';
 export { ActionsStore, type StoredAction, type StoredVersion, type StoredBinding } from './actions-store.ts';
 export { BoundActionsCache, BOUND_ACTIONS_TTL_MS } from './bound-actions.ts';
 export { ACTION_LIMITS } from './draft-rules.ts';
-export { SecretsCipher, SecretsKeyMismatch, loadSecretsKey } from './secrets-cipher.ts';
+export { SecretsCipher, SecretsKeyMismatch, loadSecretsKey } from '../platform/secrets-cipher.ts';
 export { actionsRoutes } from './actions-routes.ts';
 export { testResultPayload, type TestResultPayload } from './test-result.ts';

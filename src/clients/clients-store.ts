@@ -9,7 +9,8 @@ import { jsonType, type DomainMigration } from '../platform/db/migrations.ts';
 import { newClientGrantId, newClientId, newClientSecret } from '../platform/ids.ts';
 import { ReadThroughCache } from '../platform/read-through-cache.ts';
 
-const CACHE_TTL_MS = 5_000;
+/** ≤ 1 s: the Management API guard reads clients and grants through this cache, and must see a deletion within 1 s. */
+const CACHE_TTL_MS = 1_000;
 
 interface ClientsTable {
   client_id: string;

@@ -1,15 +1,20 @@
 // RS256 signing keys, kept in the database so that every node signs with the same key and publishes the same
 // JWKS. Rotation adds a new current key; the previous one stays published until the tokens it signed expire.
+// The private half is stored encrypted with the secrets key (platform/secrets-cipher.ts), bound to its kid, so
+// reading the database is not enough to mint tokens; encryptAtRest() brings older rows (plaintext, or encrypted
+// with PORTRAIT_SECRETS_KEY_PREVIOUS) to the current key at start-up.
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
 import { fromJsonColumn, toJsonColumn } from '../platform/db/json.ts';
 import { jsonType, type DomainMigration } from '../platform/db/migrations.ts';
 import { randomAlphanumeric } from '../platform/ids.ts';
+import type { SecretsCipher } from '../platform/secrets-cipher.ts';
 
 interface SigningKeysTable {
   kid: string;
   alg: string;
+  /** `{ encrypted: <SecretsCipher ciphertext of the JWK> }`; a bare JWK only in rows older than encryption. */
   private_jwk: unknown;
   public_jwk: unknown;
   created_at: string;
@@ -55,8 +60,37 @@ export class SigningKeys {
   private cache: { at: number; keys: SigningKey[] } | null = null;
   private readonly imported = new Map<string, CryptoKey>();
 
-  constructor(handle: DatabaseHandle) {
+  constructor(
+    handle: DatabaseHandle,
+    private readonly cipher: SecretsCipher,
+  ) {
     this.db = handle.tables<KeysTables>();
+  }
+
+  private sealed(kid: string, jwk: JWK): unknown {
+    return toJsonColumn({ encrypted: this.cipher.encrypt(JSON.stringify(jwk), `signing-key:${kid}`) });
+  }
+
+  private opened(row: { kid: string; private_jwk: unknown }): JWK {
+    const stored = fromJsonColumn<JWK & { encrypted?: string }>(row.private_jwk);
+    if (typeof stored.encrypted !== 'string') return stored;
+    return JSON.parse(this.cipher.decrypt(stored.encrypted, `signing-key:${row.kid}`, `the private key of signing key ${row.kid}`)) as JWK;
+  }
+
+  /**
+   * Encrypts every private key not yet encrypted with the current secrets key: plaintext rows from before
+   * encryption existed, and rows of the previous key during a rotation. Idempotent; answers how many it rewrote.
+   */
+  async encryptAtRest(): Promise<number> {
+    const rows = await this.db.selectFrom('signing_keys').select(['kid', 'private_jwk']).execute();
+    let rewritten = 0;
+    for (const row of rows) {
+      const stored = fromJsonColumn<{ encrypted?: unknown }>(row.private_jwk);
+      if (typeof stored.encrypted === 'string' && this.cipher.isCurrent(stored.encrypted)) continue;
+      await this.db.updateTable('signing_keys').set({ private_jwk: this.sealed(row.kid, this.opened(row)) }).where('kid', '=', row.kid).execute();
+      rewritten += 1;
+    }
+    return rewritten;
   }
 
   /** Creates the first key when none exists (first start). */
@@ -79,7 +113,7 @@ export class SigningKeys {
         .values({
           kid,
           alg: 'RS256',
-          private_jwk: toJsonColumn({ ...privateJwk, kid, alg: 'RS256' }),
+          private_jwk: this.sealed(kid, { ...privateJwk, kid, alg: 'RS256' }),
           public_jwk: toJsonColumn({ ...publicJwk, kid, alg: 'RS256', use: 'sig' }),
           created_at: now,
           revoked_at: null,
@@ -100,7 +134,7 @@ export class SigningKeys {
       // A key's bytes never change: import each kid once, however often the list is re-read.
       let privateKey = this.imported.get(row.kid);
       if (!privateKey) {
-        privateKey = (await importJWK(fromJsonColumn<JWK>(row.private_jwk), 'RS256')) as CryptoKey;
+        privateKey = (await importJWK(this.opened(row), 'RS256')) as CryptoKey;
         this.imported.set(row.kid, privateKey);
       }
       keys.push({
@@ -130,7 +164,7 @@ export class SigningKeys {
 
   /** Private JWKs, current first, for the OpenID provider's `jwks` setting. */
   async privateJwks(): Promise<JWK[]> {
-    return (await this.publishedRows()).map((r) => fromJsonColumn<JWK>(r.private_jwk));
+    return (await this.publishedRows()).map((r) => this.opened(r));
   }
 
   /** The current key and the retired ones still published, newest first. */

@@ -1,6 +1,8 @@
 // Auth0's brute-force protection: after 10 consecutive failed logins for one user from one IP address, that pair
 // is blocked until an administrator unblocks it (/api/v2/user-blocks) or the user's password changes. Counters
-// live in the database so that every node sees the same count.
+// live in the database so that every node sees the same count, and an attempt is counted before its password is
+// verified, so a burst of concurrent guesses gets no more than 10 verifications (issue #11, item 1).
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
 import type { DomainMigration } from '../platform/db/migrations.ts';
@@ -48,6 +50,23 @@ export interface BlockedFor {
   connection: string;
 }
 
+/**
+ * The counter key of an address that names no account: attempts against unknown addresses are counted like those
+ * against real accounts, so that after ten failures both answer "blocked" and nothing tells them apart. A hash
+ * keeps the key short (identifiers may be 320 characters) and outside the space of real user ids.
+ */
+export function unknownAccountKey(connection: string, identifier: string): string {
+  return `unknown|${createHash('sha256').update(`${connection}\u0000${identifier.toLowerCase()}`).digest('hex')}`;
+}
+
+export interface LoginAttempt {
+  /** The account's user_id, or unknownAccountKey() for an address that names no account. */
+  userId: string;
+  ip: string;
+  identifier: string;
+  connection: string;
+}
+
 export class BruteForceGuard {
   private readonly db: Kysely<LoginFailuresTables>;
   constructor(handle: DatabaseHandle) {
@@ -59,10 +78,16 @@ export class BruteForceGuard {
     return Boolean(row?.blocked_at);
   }
 
-  /** Counts one failure in a single statement (concurrent failures on several nodes all count); true once blocked. */
-  async recordFailure(attempt: { userId: string; ip: string; identifier: string; connection: string }): Promise<boolean> {
+  /**
+   * Counts the attempt BEFORE its password is verified, in one statement that every node shares (an upsert that
+   * returns the new count): of any burst, however concurrent, only the first MAX_FAILED_ATTEMPTS since the last
+   * success are admitted; the rest are refused without a verification. `failures` therefore counts attempts
+   * admitted since the last success (a success deletes the row), each presumed failed until it succeeds — an
+   * attempt cut short by a crash counts as a failure, never as a free guess.
+   */
+  async admit(attempt: LoginAttempt): Promise<boolean> {
     const now = new Date().toISOString();
-    await this.db
+    const row = await this.db
       .insertInto('login_failures')
       .values({ user_id: attempt.userId, ip: attempt.ip, identifier: attempt.identifier.toLowerCase(), connection: attempt.connection, failures: 1, blocked_at: null, updated_at: now })
       .onConflict((oc) =>
@@ -70,11 +95,29 @@ export class BruteForceGuard {
           failures: sql`login_failures.failures + 1`,
           identifier: attempt.identifier.toLowerCase(),
           updated_at: now,
-          blocked_at: sql`case when login_failures.failures + 1 >= ${MAX_FAILED_ATTEMPTS} then coalesce(login_failures.blocked_at, ${now}) else login_failures.blocked_at end`,
         }),
       )
+      .returning(['failures', 'blocked_at'])
+      .executeTakeFirstOrThrow();
+    return row.blocked_at === null && Number(row.failures) <= MAX_FAILED_ATTEMPTS;
+  }
+
+  /**
+   * The admitted attempt's password was wrong: once MAX_FAILED_ATTEMPTS have been admitted without a success, the
+   * pair is blocked (visible in /api/v2/user-blocks) until an administrator or a password change lifts it.
+   * True when the pair is now blocked.
+   */
+  async recordFailure(attempt: Pick<LoginAttempt, 'userId' | 'ip'>): Promise<boolean> {
+    const now = new Date().toISOString();
+    const rows = await this.db
+      .updateTable('login_failures')
+      .set({ blocked_at: sql`coalesce(blocked_at, ${now})`, updated_at: now })
+      .where('user_id', '=', attempt.userId)
+      .where('ip', '=', attempt.ip)
+      .where('failures', '>=', MAX_FAILED_ATTEMPTS)
+      .returning('blocked_at')
       .execute();
-    return this.isBlocked(attempt.userId, attempt.ip);
+    return rows.length > 0;
   }
 
   /** A successful login resets the pair's count (the failures were not consecutive). */

@@ -32,6 +32,7 @@ import { sessionRoutes } from './session-routes.ts';
 import { refreshSettingsOf, sessionEnd, type SessionLifetimes } from './token-lifetimes.ts';
 
 export { bruteForceMigrations } from './brute-force.ts';
+import { prepareDecoyHash } from './password-login.ts';
 export { loginSettingsMigrations } from './login-settings.ts';
 export { oidcPayloadsMigrations } from './oidc-payloads.ts';
 export type { PostLoginEvent, PostLoginHook, PostLoginOutcome } from './post-login.ts';
@@ -81,6 +82,7 @@ export class SignIn {
   constructor(readonly deps: SignInDeps) {
     this.settings = new LoginSettings(deps.db, deps.tenantName);
     this.bruteForce = new BruteForceGuard(deps.db);
+    prepareDecoyHash();
     this.payloads = new OidcPayloads(deps.db);
     this.loginStates = new LoginStates(this.payloads);
     const sessionLifetimes = deps.sessionLifetimes ?? (() => ({ idle_session_lifetime: 72, session_lifetime: 168 }));

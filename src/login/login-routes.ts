@@ -41,6 +41,8 @@ const field = (form: Form, name: string, max: number): string => {
   return typeof v === 'string' ? v.slice(0, max) : '';
 };
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+/** What the sign-up page says when the address is already registered: nothing about the account. */
+export const SIGNUP_REFUSED = 'Something went wrong, please try again later.';
 
 export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): Promise<void> {
   const { host, users, bruteForce, settings, csrf } = deps;
@@ -144,7 +146,8 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
       user = result.user;
     } catch (error) {
       if (error instanceof ApiError && error.errorCode === 'user_exists') {
-        return render(request, reply, tx, 'signup', 400, { email, error: 'The user already exists.' });
+        // Auth0's Universal Login text for user-exists: it does not say that the address is taken (issue #11).
+        return render(request, reply, tx, 'signup', 400, { email, error: SIGNUP_REFUSED });
       }
       if (error instanceof ApiError && error.statusCode < 500) return render(request, reply, tx, 'signup', 400, { email, error: error.message });
       throw error;

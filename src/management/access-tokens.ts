@@ -4,6 +4,7 @@ import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload, type JWK, im
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { LruCache } from '../platform/lru-cache.ts';
 import { dependencyFault } from '../platform/dependency-faults.ts';
+import { randomAlphanumeric } from '../platform/ids.ts';
 
 export const MANAGEMENT_TOKEN_LIFETIME_SECONDS = 86400;
 
@@ -63,6 +64,8 @@ export class AccessTokens {
       .setSubject(`${input.clientId}@clients`)
       .setAudience(input.audience)
       .setIssuedAt()
+      // A jti, so that the token can be blacklisted (/api/v2/blacklists/tokens).
+      .setJti(randomAlphanumeric(24))
       .setExpirationTime(`${expiresIn}s`)
       .sign(key.privateKey);
     return { token, expiresIn };

@@ -21,9 +21,20 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * What the guard asks about a validly signed token, answered from the database through reads cached for at most a
+ * second (so a deleted client, a removed grant or a blacklisted jti is refused on every node within 1 s).
+ */
+export interface TokenStanding {
+  /** The client's current grant for the Management API: `client: false` when the client is gone, `scopes: null` when the grant is. */
+  clientGrant(clientId: string): Promise<{ client: boolean; scopes: string[] | null }>;
+  isRevoked(jti: string, audiences: string[]): Promise<boolean>;
+}
+
 export interface GuardOptions {
   tokens: AccessTokens;
   audiences: string[];
+  standing: TokenStanding;
   /** Auth0's rate limits; counted per client (or user, for user-context tokens), per IP without a valid token. */
   rateLimits?: RateLimiter;
 }
@@ -62,6 +73,28 @@ function principalFrom(payload: Record<string, unknown>): Principal {
   return { kind: 'user', userId: sub, clientId: azp, scopes: userScopes };
 }
 
+/**
+ * Beyond Auth0, which trusts a signed token until it expires: a machine token holds only the scopes its client's
+ * grant holds NOW (the intersection, so a narrowed grant narrows live tokens and a removed scope answers 403), and
+ * is refused once its client or grant is deleted; a user token is refused once the app it was issued to is gone.
+ * Any token whose jti is blacklisted is refused.
+ */
+async function standingPrincipal(principal: Principal, payload: Record<string, unknown>, standing: TokenStanding): Promise<Principal> {
+  const aud = Array.isArray(payload.aud) ? payload.aud.filter((a): a is string => typeof a === 'string') : typeof payload.aud === 'string' ? [payload.aud] : [];
+  const azp = typeof payload.azp === 'string' ? payload.azp : undefined;
+  if (typeof payload.jti === 'string' && (await standing.isRevoked(payload.jti, azp ? [...aud, azp] : aud))) {
+    throw new ApiError('invalid_token', 'This token has been blacklisted.');
+  }
+  const clientId = principal.clientId;
+  if (clientId === undefined) return principal;
+  const grant = await standing.clientGrant(clientId);
+  if (!grant.client) throw new ApiError('invalid_token', 'The client this token was issued to does not exist.');
+  if (principal.kind === 'user') return principal;
+  if (!grant.scopes) throw new ApiError('invalid_token', 'The client grant this token was issued under no longer exists.');
+  const current = new Set(grant.scopes);
+  return { ...principal, scopes: new Set([...principal.scopes].filter((s) => current.has(s))) };
+}
+
 export function installManagementGuard(api: FastifyInstance, options: GuardOptions): void {
   api.decorateRequest('principal', null as never);
 
@@ -75,14 +108,17 @@ export function installManagementGuard(api: FastifyInstance, options: GuardOptio
   api.addHook('onRequest', async (request, reply) => {
     const required = request.routeOptions.config.scopes ?? [];
     let principal: Principal;
+    let payload: Record<string, unknown>;
     try {
-      principal = principalFrom(await options.tokens.verify(bearerToken(request), options.audiences));
+      payload = await options.tokens.verify(bearerToken(request), options.audiences);
+      principal = principalFrom(payload);
     } catch (error) {
       // Callers without a valid token are counted too (by IP), so that they cannot hammer token verification.
       await applyRateLimit(options.rateLimits, `ip:${request.ip}`, reply);
       if (error instanceof InvalidAccessToken) throw new ApiError('invalid_token', error.message);
       throw error;
     }
+    principal = await standingPrincipal(principal, payload, options.standing);
     await applyRateLimit(options.rateLimits, principal.kind === 'client' ? `client:${principal.clientId}` : `user:${principal.userId}`, reply);
     if (!required.some((s) => principal.scopes.has(s))) {
       throw new ApiError('insufficient_scope', `Insufficient scope, expected any of: ${required.join(',')}`);

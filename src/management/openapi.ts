@@ -20,7 +20,10 @@ export async function registerOpenApi(app: FastifyInstance, issuer: string): Pro
       const hide = !url.startsWith('/api/v2/') || url === '/api/v2/openapi.json';
       const scopes = route.config?.scopes;
       const description = scopes ? `Scopes (any of): ${scopes.join(', ')}` : undefined;
-      return { schema: { ...schema, hide, ...(description && !schema?.description ? { description } : {}) }, url: url.replace(/^\/api\/v2/, '') };
+      // The scopes also as the operation's security requirement, where OpenAPI tools (and the authorization
+      // matrix test) read them.
+      const security = scopes ? { security: [{ bearerAuth: [...scopes] }] } : {};
+      return { schema: { ...schema, hide, ...security, ...(description && !schema?.description ? { description } : {}) }, url: url.replace(/^\/api\/v2/, '') };
     },
   });
   app.get('/api/v2/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -12,6 +12,7 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'read:role_members',
   'create:role_members',
   'delete:role_members',
+  'blacklist:tokens',
   // Sign-in sessions and what they issued (src/login/session-routes.ts).
   ...['sessions', 'refresh_tokens', 'grants', 'device_credentials'].flatMap((r) => [`read:${r}`, `delete:${r}`]),
 ];

@@ -10,10 +10,11 @@
 // released again and the old picture stays. A crash between steps leaves an unused row and objects behind,
 // which the user's next upload or delete releases.
 //
-// An upload releases only the user's uploads recorded up to its own, never a newer one still in flight. Two
-// uploads for the same user at the same moment whose profile updates land in the opposite order to their
-// records can still leave the profile on the older, released picture (a broken image until the next upload);
-// closing that needs a per-user lock across nodes, which is not worth it for a user racing themself.
+// Concurrent uploads by one user: an upload is "in flight" from its record until it has pointed the profile at
+// itself, then "settled". After settling, an upload re-reads the profile and releases every settled upload the
+// profile does not point at; in-flight uploads are never released by another. The last upload to settle reads
+// the profile after every point has landed, so the profile ends on the picture whose update landed last, and
+// every other picture is released: no broken image, no orphaned objects (issue #11, test/races.test.ts).
 import type { BlobStore } from '../platform/blobs/blob-store.ts';
 import { ApiError } from '../platform/errors.ts';
 import { issuerBase } from './gravatar.ts';
@@ -23,6 +24,7 @@ import { PICTURE_SIZES, pictureKey, processUpload, type CropBox } from './upload
 /** The little a picture upload needs from a user profile. */
 export interface PictureOwner {
   user_id: string;
+  picture?: string;
   user_metadata?: Record<string, unknown>;
 }
 
@@ -82,25 +84,26 @@ export class PictureUploadService<U extends PictureOwner> {
     } catch (error) {
       // Only what this call added is taken back: re-uploading the current picture must not delete it.
       if (added) {
-        const upload = { userId: user.user_id, hash, keys, createdAt: '' };
+        const upload = { userId: user.user_id, hash, keys, createdAt: '', settled: false };
         await this.release(user.user_id, upload).catch(() => undefined);
       }
       throw error;
     }
-    await this.releaseUpTo(user.user_id, hash);
+    await this.deps.uploads.settle(user.user_id, hash);
+    await this.releaseAllButCurrent(user.user_id);
     return { user: updated, variants: this.variantUrls(hash) };
   }
 
   /** Back to the default chain: the stored picture is cleared, then the uploads are released. */
   async remove(user: U): Promise<U> {
     const updated = await this.point(user, null);
-    await this.releaseUpTo(user.user_id, null);
+    await this.releaseAllButCurrent(user.user_id);
     return updated;
   }
 
   /** A deleted user's uploads: their rows go, and the objects no other user references. */
   async forgetUser(userId: string): Promise<void> {
-    await this.releaseUpTo(userId, null);
+    for (const upload of await this.deps.uploads.listForUser(userId)) await this.release(userId, upload);
   }
 
   /**
@@ -119,13 +122,17 @@ export class PictureUploadService<U extends PictureOwner> {
     }
   }
 
-  /** Releases the user's uploads recorded before `current` (all of them when null), keeping `current`. */
-  private async releaseUpTo(userId: string, current: string | null): Promise<void> {
+  /** Releases the user's settled uploads that the profile (root `picture` or user_metadata.picture) does not show. */
+  private async releaseAllButCurrent(userId: string): Promise<void> {
+    // The uploads first, then the profile: an upload listed as settled had pointed the profile before this read,
+    // so a profile that does not show it now will never show it again. (Read the other way round, a point landing
+    // between the two reads would get its picture released while the profile shows it.)
     const uploads = await this.deps.uploads.listForUser(userId);
-    const mine = uploads.find((u) => u.hash === current);
+    const user = await this.deps.users.get(userId);
+    const shown = [user?.picture, user?.user_metadata?.picture].filter((p): p is string => typeof p === 'string');
     for (const upload of uploads) {
-      if (upload.hash === current) continue;
-      if (mine && upload.createdAt > mine.createdAt) continue;
+      if (!upload.settled) continue;
+      if (shown.some((url) => url === this.pictureUrl(upload.hash, 480, 'webp'))) continue;
       await this.release(userId, upload);
     }
   }

@@ -11,6 +11,8 @@ interface PictureUploadsTable {
   hash: string;
   keys: unknown;
   created_at: string;
+  /** When the upload pointed the profile at itself; null while it is still in flight (never released then). */
+  settled_at: string | null;
 }
 interface PictureTables {
   picture_uploads: PictureUploadsTable;
@@ -22,6 +24,8 @@ export interface PictureUpload {
   hash: string;
   keys: string[];
   createdAt: string;
+  /** False while the upload is in flight: written, but the profile not yet pointed at it. */
+  settled: boolean;
 }
 
 export const pictureUploadsMigrations: DomainMigration[] = [
@@ -40,10 +44,19 @@ export const pictureUploadsMigrations: DomainMigration[] = [
       await db.schema.createIndex('picture_uploads_hash').on('picture_uploads').column('hash').execute();
     },
   },
+  {
+    // Uploads in flight are told apart from settled ones, so that concurrent uploads by one user never release
+    // each other's picture before it was pointed at (issue #11). Existing rows are all settled.
+    name: '20261202_02_picture_uploads_settled',
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('picture_uploads').addColumn('settled_at', 'varchar(32)').execute();
+      await (db as Kysely<PictureTables>).updateTable('picture_uploads').set((eb) => ({ settled_at: eb.ref('created_at') })).execute();
+    },
+  },
 ];
 
 function fromRow(row: PictureUploadsTable): PictureUpload {
-  return { userId: row.user_id, hash: row.hash, keys: fromJsonColumn<string[]>(row.keys), createdAt: row.created_at };
+  return { userId: row.user_id, hash: row.hash, keys: fromJsonColumn<string[]>(row.keys), createdAt: row.created_at, settled: row.settled_at !== null };
 }
 
 export class PictureUploadsStore {
@@ -60,17 +73,22 @@ export class PictureUploadsStore {
     const createdAt = new Date().toISOString();
     const existing = await this.db
       .updateTable('picture_uploads')
-      .set({ created_at: createdAt })
+      .set({ created_at: createdAt, settled_at: null })
       .where('user_id', '=', userId)
       .where('hash', '=', hash)
       .executeTakeFirst();
     if (existing.numUpdatedRows > 0n) return false;
     const result = await this.db
       .insertInto('picture_uploads')
-      .values({ user_id: userId, hash, keys: toJsonColumn(keys), created_at: createdAt })
+      .values({ user_id: userId, hash, keys: toJsonColumn(keys), created_at: createdAt, settled_at: null })
       .onConflict((oc) => oc.columns(['user_id', 'hash']).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  /** The upload has pointed the profile at itself: from now on another upload may release it. */
+  async settle(userId: string, hash: string): Promise<void> {
+    await this.db.updateTable('picture_uploads').set({ settled_at: new Date().toISOString() }).where('user_id', '=', userId).where('hash', '=', hash).execute();
   }
 
   async listForUser(userId: string): Promise<PictureUpload[]> {

@@ -9,7 +9,17 @@ import type { StoredPasswordHash, VerifyResult } from './types.ts';
  * with the current policy: the caller then stores `await hashPassword(plain)` in its place, so
  * imported hashes are replaced on the first successful login.
  */
+let verifications = 0;
+/**
+ * How many password verifications this process has run: the work a login did, which must not depend on whether
+ * the account exists (brute-force and enumeration tests read it; it is a plain counter, cheap enough to keep on).
+ */
+export function passwordVerificationCount(): number {
+  return verifications;
+}
+
 export async function verifyPassword(plain: string, stored: StoredPasswordHash): Promise<VerifyResult> {
+  verifications += 1;
   if (stored.kind === 'argon2id') return verifyNativeArgon2id(plain, stored.phc);
   let ok = false;
   try {

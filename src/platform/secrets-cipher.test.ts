@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
 import { SecretsCipher, SecretsKeyMismatch, loadSecretsKey } from './secrets-cipher.ts';
 
-const where = { actionId: '6b1c9f1e-0000-4000-8000-000000000001', name: 'API_KEY' };
+const where = '6b1c9f1e-0000-4000-8000-000000000001\u0000API_KEY';
 
 describe('SecretsCipher', () => {
   const cipher = new SecretsCipher(Buffer.alloc(32, 1));
@@ -22,8 +22,8 @@ describe('SecretsCipher', () => {
 
   it('binds a ciphertext to its action and secret name, and detects tampering', () => {
     const stored = cipher.encrypt('value', where);
-    expect(() => cipher.decrypt(stored, { ...where, name: 'OTHER' })).toThrow();
-    expect(() => cipher.decrypt(stored, { ...where, actionId: 'another' })).toThrow();
+    expect(() => cipher.decrypt(stored, '6b1c9f1e-0000-4000-8000-000000000001\u0000OTHER')).toThrow();
+    expect(() => cipher.decrypt(stored, 'another\u0000API_KEY')).toThrow();
     const raw = Buffer.from(stored.split('.')[2], 'base64url');
     raw[raw.length - 1] ^= 1;
     expect(() => cipher.decrypt(`v1.${cipher.fingerprint}.${raw.toString('base64url')}`, where)).toThrow();
@@ -34,6 +34,16 @@ describe('SecretsCipher', () => {
     expect(other.fingerprint).not.toBe(cipher.fingerprint);
     expect(() => other.decrypt(cipher.encrypt('v', where), where)).toThrow(SecretsKeyMismatch);
     expect(() => other.decrypt(cipher.encrypt('v', where), where)).toThrow(/same PORTRAIT_SECRETS_KEY on every node/);
+  });
+
+  it('decrypts with the previous key during a rotation, and says which values still need re-encrypting', () => {
+    const rotated = new SecretsCipher(Buffer.alloc(32, 2), Buffer.alloc(32, 1));
+    const old = cipher.encrypt('v', where);
+    expect(rotated.previousFingerprint).toBe(cipher.fingerprint);
+    expect(rotated.decrypt(old, where)).toBe('v');
+    expect(rotated.isCurrent(old)).toBe(false);
+    expect(rotated.isCurrent(rotated.encrypt('v', where))).toBe(true);
+    expect(() => new SecretsCipher(Buffer.alloc(32, 3)).decrypt(old, where, 'secret K')).toThrow(/secret K was encrypted with key/);
   });
 });
 
