@@ -10,12 +10,16 @@ import type { ConnectionsStore } from './connections/connections-store.ts';
 import type { SigningKeys } from './keys/signing-keys.ts';
 import type { ManagementAudience } from './management/access-tokens.ts';
 import { MANAGEMENT_SCOPES } from './management/scopes.ts';
+import { bootstrapConsole, type ConsoleBootstrap } from './console/index.ts';
+import type { UsersStore } from './users/users-store.ts';
 
 export interface BootstrapResult {
   adminClientId: string;
   /** Set only when this start generated the admin client's secret (it is printed once, then never again). */
   generatedSecret: string | null;
   adminClientFile: string | null;
+  /** The dashboard's URL, and its first administrator when this start generated one. */
+  console: ConsoleBootstrap;
 }
 
 
@@ -25,8 +29,9 @@ export async function bootstrapTenant(deps: {
   connections: ConnectionsStore;
   keys: SigningKeys;
   managementAudience: ManagementAudience;
+  users: UsersStore;
 }): Promise<BootstrapResult> {
-  const { config, clients, connections, keys, managementAudience } = deps;
+  const { config, clients, connections, keys, managementAudience, users } = deps;
   await keys.ensureKey();
   const connection = await connections.ensureDefaultDatabaseConnection();
 
@@ -75,6 +80,7 @@ export async function bootstrapTenant(deps: {
       chmodSync(adminClientFile, 0o600);
     }
   }
-  return { adminClientId: clientId, generatedSecret, adminClientFile };
+  const console = await bootstrapConsole({ config, clients, connections, users });
+  return { adminClientId: clientId, generatedSecret, adminClientFile, console };
 }
 

@@ -8,6 +8,8 @@ import type { ClientsStore } from '../clients/clients-store.ts';
 import type { ManagementAudience } from '../management/access-tokens.ts';
 import { MANAGEMENT_TOKEN_LIFETIME_SECONDS } from '../management/access-tokens.ts';
 import { USER_CONTEXT_SCOPES } from '../management/scopes.ts';
+import { CONSOLE_TOKEN_SECONDS, consoleManagementScopes } from '../console/index.ts';
+import type { LoginUser } from './users-port.ts';
 
 /** As on Auth0, a user's API access token also lists the OIDC scopes granted (and `openid` makes it good at /userinfo). */
 const OIDC_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];
@@ -23,6 +25,13 @@ function accessDenied(description: string): Error {
 export interface ResourceServerDeps {
   clients: ClientsStore;
   managementAudience: ManagementAudience;
+  users: { get(userId: string): Promise<LoginUser | null> };
+}
+
+/** The user this request is for: the session's at /authorize, the code's or refresh token's at /oauth/token. */
+function accountOf(ctx: KoaContextWithOIDC): string | undefined {
+  const entities = ctx.oidc.entities ?? {};
+  return entities.AuthorizationCode?.accountId ?? entities.RefreshToken?.accountId ?? ctx.oidc.session?.accountId ?? undefined;
 }
 
 /** Scopes of this request: its `scope` parameter, or at the token endpoint those of the code or refresh token. */
@@ -37,7 +46,7 @@ function jwtResourceServer(audience: string, scope: string[], ttl: number) {
 }
 
 export function resourceIndicatorsFeature(deps: ResourceServerDeps) {
-  const { clients, managementAudience } = deps;
+  const { clients, managementAudience, users } = deps;
   const notAuthorized = (indicator: string) =>
     accessDenied(`Client is not authorized to access "${indicator}". You need to create a "client-grant" associated to this API.`);
 
@@ -63,7 +72,11 @@ export function resourceIndicatorsFeature(deps: ResourceServerDeps) {
         return jwtResourceServer(audience, grant.scope, MANAGEMENT_TOKEN_LIFETIME_SECONDS);
       }
       if (isManagement) {
-        // A user reaches the Management API only through the current-user scopes (guard.ts enforces their reach).
+        // A dashboard administrator (the console client, a Portrait-Admins user) gets every Management API scope
+        // in a short-lived token; anyone else only the current-user scopes (guard.ts enforces their reach).
+        const accountId = accountOf(ctx);
+        const admin = accountId ? consoleManagementScopes(client.clientId, await users.get(accountId)) : [];
+        if (admin.length) return jwtResourceServer(audience, [...OIDC_SCOPES, ...admin], CONSOLE_TOKEN_SECONDS);
         return jwtResourceServer(audience, [...OIDC_SCOPES, ...USER_CONTEXT_SCOPES], API_ACCESS_TOKEN_SECONDS);
       }
       // Any API a client grant names is known; without RBAC, a user token may carry the scopes it asks for.

@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../platform/errors.ts';
 import { InvalidAccessToken, type AccessTokens } from './access-tokens.ts';
-import { USER_CONTEXT_SCOPES } from './scopes.ts';
+import { MANAGEMENT_SCOPES, USER_CONTEXT_SCOPES } from './scopes.ts';
+import { CONSOLE_CLIENT_ID } from '../console/console-client.ts';
 
 export type Principal =
   | { kind: 'client'; clientId: string; scopes: ReadonlySet<string> }
@@ -40,9 +41,14 @@ function principalFrom(payload: Record<string, unknown>): Principal {
     return { kind: 'client', clientId: sub.slice(0, -'@clients'.length), scopes };
   }
   if (!sub) throw new ApiError('invalid_token', 'Invalid token.');
-  // A token obtained by a user through sign-in carries only the current-user scopes, whatever it asked for.
-  const userScopes = new Set([...scopes].filter((s) => USER_CONTEXT_SCOPES.includes(s)));
+  // A token obtained by a user through sign-in carries only the current-user scopes, whatever it asked for —
+  // except the dashboard's, whose Management API scopes were granted at issuance to administrators only
+  // (login/resource-servers.ts); the dashboard then acts with them like a machine client.
   const azp = typeof payload.azp === 'string' ? payload.azp : undefined;
+  if (azp === CONSOLE_CLIENT_ID && [...scopes].some((s) => MANAGEMENT_SCOPES.includes(s))) {
+    return { kind: 'client', clientId: CONSOLE_CLIENT_ID, scopes: new Set([...scopes].filter((s) => MANAGEMENT_SCOPES.includes(s))) };
+  }
+  const userScopes = new Set([...scopes].filter((s) => USER_CONTEXT_SCOPES.includes(s)));
   return { kind: 'user', userId: sub, clientId: azp, scopes: userScopes };
 }
 
