@@ -13,7 +13,6 @@ export interface ConsoleConfig {
 interface Tokens {
   accessToken: string;
   refreshToken?: string;
-  idToken?: string;
   expiresAt: number;
   scopes: Set<string>;
   user: { sub: string; name?: string; email?: string; picture?: string };
@@ -65,7 +64,6 @@ function keep(response: oauth.TokenEndpointResponse) {
   tokens = {
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? tokens?.refreshToken,
-    idToken: response.id_token ?? tokens?.idToken,
     expiresAt: Date.now() + (response.expires_in ?? 60) * 1000,
     scopes: new Set((response.scope ?? '').split(' ').filter(Boolean)),
     user: claims ? { sub: claims.sub, name: claims.name as string, email: claims.email as string, picture: claims.picture as string } : tokens!.user,
@@ -106,15 +104,19 @@ export const currentUser = () => tokens?.user;
 /** An administrator's token carries the Management API scopes; anyone else's carries none of them. */
 export const isAdministrator = () => !!tokens && [...tokens.scopes].some((s) => s.startsWith('read:') && !s.endsWith('current_user'));
 
-export function logout(): void {
-  const idToken = tokens?.idToken;
+/**
+ * Ends the dashboard session: the refresh token is revoked, then Auth0's /v2/logout ends the provider's session
+ * at once (no confirmation page) and comes back to /dashboard/signed-out.
+ */
+export async function logout(): Promise<void> {
+  const refreshToken = tokens?.refreshToken;
   tokens = null;
-  const url = new URL(server.end_session_endpoint ?? new URL('oidc/logout', config.issuer).href);
-  url.search = new URLSearchParams({
-    client_id: config.clientId,
-    post_logout_redirect_uri: new URL('/dashboard/signed-out', window.location.origin).href,
-    ...(idToken ? { id_token_hint: idToken } : {}),
-  }).toString();
+  if (refreshToken && server.revocation_endpoint) {
+    await oauth.revocationRequest(server, client, oauth.None(), refreshToken, insecure()).catch(() => undefined);
+  }
+  const url = new URL('v2/logout', config.issuer);
+  url.search = new URLSearchParams({ client_id: config.clientId, returnTo: new URL('/dashboard/signed-out', window.location.origin).href }).toString();
   window.location.assign(url.href);
 }
+
 export const consoleConfig = () => config;

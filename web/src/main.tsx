@@ -7,7 +7,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './App';
+import { setNonce } from 'get-nonce';
 import { styleNonce } from './nonce';
+
+// Modals lock the page's scroll with a <style> element (react-remove-scroll); it takes its nonce from here.
+setNonce(styleNonce);
 
 
 const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });

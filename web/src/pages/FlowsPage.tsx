@@ -31,7 +31,7 @@ export default function FlowsPage() {
   const { trigger = 'post-login' } = useParams();
   const navigate = useNavigate();
   const bindings = useLoad(() => api<{ bindings: { display_name: string; action: { id: string; name: string } }[] }>('GET', `/actions/triggers/${trigger}/bindings`), [trigger]);
-  const actions = useLoad(() => api<{ actions: ActionSummary[] }>('GET', `/actions/actions?per_page=100&trigger_id=${trigger}`), [trigger]);
+  const actions = useLoad(() => api<{ actions: ActionSummary[] }>('GET', `/actions/actions?per_page=100&triggerId=${trigger}`), [trigger]);
   const [flow, setFlow] = useState<Bound[] | null>(null);
   const [dragging, setDragging] = useState<number | null>(null);
   const [error, setError] = useState<Error | null>(null);

@@ -104,7 +104,7 @@ export default function UserPage() {
               </Card>
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 8 }}>
-              <ProfileForm user={user} connection={connection} onSave={patch} />
+              <ProfileForm key={String(user.updated_at)} user={user} connection={connection} onSave={patch} />
             </Grid.Col>
           </Grid>
         </Tabs.Panel>

@@ -14,7 +14,8 @@ const PER_PAGE = 50;
 export function toLucene(text: string): string {
   const t = text.trim();
   if (!t || /[:*"()]/.test(t)) return t;
-  const word = t.replace(/[\\+\-!{}[\]^~?/]/g, (c) => `\\${c}`);
+  // The query language has no escapes for these: any run of other characters matches anything.
+  const word = t.replace(/[^\p{L}\p{N}@._]+/gu, '*');
   return `name:*${word}* OR email:*${word}*`;
 }
 
@@ -56,7 +57,7 @@ export default function UsersPage() {
         type="search"
       />
       <ErrorText error={error} title="Search failed" />
-      {loading && !data ? (
+      {error ? null : loading && !data ? (
         <Loading label="Loading users" />
       ) : data && data.users.length === 0 ? (
         <Empty>{q ? 'No user matches this search.' : 'No users yet. Create one, or import a file under Import & Export.'}</Empty>
