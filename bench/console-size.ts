@@ -25,7 +25,7 @@ const entry = Object.keys(manifest).find((k) => manifest[k].isEntry)!;
 const shell = closure(entry);
 const firstPage = Object.keys(manifest).find((k) => k.endsWith('pages/UsersPage.tsx'))!;
 const beforeFirstPage = new Set([...shell, ...closure(firstPage)]);
-const editor = Object.keys(manifest).find((k) => k.endsWith('components/CodeEditor.tsx'))!;
+const editor = Object.keys(manifest).find((k) => /CodeEditor/.test(k))!;
 const editorOnly = [...closure(editor)].filter((k) => !beforeFirstPage.has(k));
 const css = [...new Set([...beforeFirstPage].flatMap((k) => manifest[k].css ?? []))].reduce((sum, f) => sum + gz(f), 0);
 

@@ -15,10 +15,12 @@ setNonce(styleNonce);
 
 
 const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });
+// Mantine's light "dimmed" grey (gray-6) is below WCAG AA contrast on white; gray-7 passes.
+const cssVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={() => styleNonce}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto" getStyleNonce={() => styleNonce}>
       <Notifications />
       <BrowserRouter basename="/dashboard">
         <App />

@@ -42,6 +42,8 @@ export default function CodeEditor({ value, onChange, language, label, minHeight
     );
     const extensions: Extension[] = [
       basicSetup,
+      // Wrapped lines: no horizontal scrolling region (keyboard users could not scroll it), and usable on a phone.
+      EditorView.lineWrapping,
       EditorView.cspNonce.of(styleNonce),
       language === 'json' ? [json(), linter(jsonParseLinter())] : javascript(),
       serverLint,

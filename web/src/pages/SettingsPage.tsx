@@ -67,7 +67,7 @@ function General({ settings, branding }: { settings: Settings; branding: Brandin
           <TextInput label="Tenant friendly name" description="Shown on the login page and in emails." value={name} onChange={(e) => { setName(e.currentTarget.value); save.setSaved(false); }} />
           <TextInput label="Support email" type="email" value={support} onChange={(e) => { setSupport(e.currentTarget.value); save.setSaved(false); }} />
           <TextInput label="Login page logo URL" description="An https:// image, shown above the login form." value={logo} onChange={(e) => { setLogo(e.currentTarget.value); save.setSaved(false); }} />
-          <ColorInput label="Primary colour" format="hex" value={colour} onChange={(c) => { setColour(c); save.setSaved(false); }} />
+          <ColorInput label="Primary colour" format="hex" withEyeDropper={false} value={colour} onChange={(c) => { setColour(c); save.setSaved(false); }} />
           <ErrorText error={save.error} title="Settings not saved" />
           <Group><Button type="submit">Save</Button>{save.saved && <Text size="sm" c="teal" role="status">Saved.</Text>}</Group>
         </Stack>
