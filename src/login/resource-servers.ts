@@ -8,7 +8,7 @@ import type { ClientsStore } from '../clients/clients-store.ts';
 import type { ManagementAudience } from '../management/access-tokens.ts';
 import { MANAGEMENT_TOKEN_LIFETIME_SECONDS } from '../management/access-tokens.ts';
 import { USER_CONTEXT_SCOPES } from '../management/scopes.ts';
-import { CONSOLE_TOKEN_SECONDS, consoleManagementScopes } from '../console/index.ts';
+import { CONSOLE_CLIENT_ID, CONSOLE_TOKEN_SECONDS, consoleManagementScopes } from '../console/index.ts';
 import type { LoginUser } from './users-port.ts';
 
 /** As on Auth0, a user's API access token also lists the OIDC scopes granted (and `openid` makes it good at /userinfo). */
@@ -31,7 +31,7 @@ export interface ResourceServerDeps {
 /** The user this request is for: the session's at /authorize, the code's or refresh token's at /oauth/token. */
 function accountOf(ctx: KoaContextWithOIDC): string | undefined {
   const entities = ctx.oidc.entities ?? {};
-  return entities.AuthorizationCode?.accountId ?? entities.RefreshToken?.accountId ?? ctx.oidc.session?.accountId ?? undefined;
+  return entities.AuthorizationCode?.accountId ?? entities.RefreshToken?.accountId ?? entities.Grant?.accountId ?? ctx.oidc.session?.accountId ?? undefined;
 }
 
 /** Scopes of this request: its `scope` parameter, or at the token endpoint those of the code or refresh token. */
@@ -76,8 +76,10 @@ export function resourceIndicatorsFeature(deps: ResourceServerDeps) {
         // in a short-lived token; anyone else only the current-user scopes (guard.ts enforces their reach).
         const accountId = accountOf(ctx);
         const admin = accountId ? consoleManagementScopes(client.clientId, await users.get(accountId)) : [];
-        if (admin.length) return jwtResourceServer(audience, [...OIDC_SCOPES, ...admin], CONSOLE_TOKEN_SECONDS);
-        return jwtResourceServer(audience, [...OIDC_SCOPES, ...USER_CONTEXT_SCOPES], API_ACCESS_TOKEN_SECONDS);
+        // Every dashboard token is short-lived (the dashboard refreshes it), whoever holds it.
+        const ttl = client.clientId === CONSOLE_CLIENT_ID ? CONSOLE_TOKEN_SECONDS : API_ACCESS_TOKEN_SECONDS;
+        if (admin.length) return jwtResourceServer(audience, [...OIDC_SCOPES, ...admin], ttl);
+        return jwtResourceServer(audience, [...OIDC_SCOPES, ...USER_CONTEXT_SCOPES], ttl);
       }
       // Any API a client grant names is known; without RBAC, a user token may carry the scopes it asks for.
       const known = await clients.listGrants({ audience });

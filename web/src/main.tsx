@@ -14,9 +14,10 @@ import { styleNonce } from './nonce';
 setNonce(styleNonce);
 
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });
-// Mantine's light "dimmed" grey (gray-6) is below WCAG AA contrast on white; gray-7 passes.
-const cssVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
+// Shade 8 of indigo keeps white button labels and links above WCAG AA contrast (shade 6 is 4.0:1).
+const theme = createTheme({ primaryColor: 'indigo', primaryShade: 8, defaultRadius: 'md' });
+// Mantine's "dimmed" greys are below WCAG AA contrast for small text; one shade stronger passes.
+const cssVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' } });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
