@@ -30,7 +30,8 @@ import type { LoginUsersPort } from './users-port.ts';
 /** Auth0's lifetimes: ID token 10 h, API access token 24 h, refresh token 30 days (absolute). */
 export const TTL = {
   IdToken: 36000,
-  AccessToken: 86400,
+  /** A resource server's own lifetime wins (the dashboard's 600 s Management API tokens), else Auth0's 86400 s. */
+  AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 86400,
   ClientCredentials: 86400,
   AuthorizationCode: 600,
   RefreshToken: 30 * 86400,
