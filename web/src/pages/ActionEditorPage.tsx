@@ -74,7 +74,7 @@ export default function ActionEditorPage() {
         description={`Trigger: ${action.supported_triggers.map((t) => `${t.id} (${t.version})`).join(', ')}`}
         actions={
           <Group>
-            <Badge color={status.color} variant="light" aria-label={`Status: ${status.label}`}>{status.label}</Badge>
+            <Badge color={status.color} variant="filled" autoContrast aria-label={`Status: ${status.label}`}>{status.label}</Badge>
             <Button variant="default" onClick={() => setVersionsOpen(true)}>Version history</Button>
             <Button variant="default" loading={busy === 'save'} disabled={!dirty} onClick={() => run('save', async () => { await saveDraft(); setMessage('Draft saved.'); })}>Save Draft</Button>
             <Button loading={busy === 'deploy'} onClick={() => run('deploy', async () => {

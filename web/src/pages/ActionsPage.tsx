@@ -27,8 +27,9 @@ exports.onExecutePostLogin = async (event, api) => {
 `;
 
 export function actionStatus(a: ActionSummary): { label: string; color: string } {
-  if (!a.deployed_version) return { label: 'Draft', color: 'gray' };
-  return a.all_changes_deployed ? { label: 'Deployed', color: 'teal' } : { label: 'Undeployed changes', color: 'yellow' };
+  // Dark shades (and black text on yellow): the badges' labels stay above WCAG AA contrast.
+  if (!a.deployed_version) return { label: 'Draft', color: 'gray.7' };
+  return a.all_changes_deployed ? { label: 'Deployed', color: 'teal.9' } : { label: 'Undeployed changes', color: 'yellow.4' };
 }
 
 export default function ActionsPage() {
@@ -49,7 +50,7 @@ export default function ActionsPage() {
                   <Table.Tr key={a.id}>
                     <Table.Td><Anchor component={Link} to={`/actions/library/${a.id}`}>{a.name}</Anchor></Table.Td>
                     <Table.Td>{a.supported_triggers.map((t) => t.id).join(', ')}</Table.Td>
-                    <Table.Td><Badge color={s.color} variant="light">{s.label}</Badge></Table.Td>
+                    <Table.Td><Badge color={s.color} variant="filled" autoContrast>{s.label}</Badge></Table.Td>
                     <Table.Td>{formatDate(a.updated_at)}</Table.Td>
                   </Table.Tr>
                 );
