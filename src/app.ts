@@ -21,6 +21,7 @@ import { avatarRoutes } from './pictures/avatar-routes.ts';
 import { pictureServingRoutes } from './pictures/picture-serving-routes.ts';
 import { pictureUploadRoutes } from './pictures/picture-upload-routes.ts';
 import { tenantSettingsRoutes } from './tenant/tenant-settings-routes.ts';
+import { consoleRoutes } from './console/index.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './platform/http-errors.ts';
 import { loggerOptions, requestIdOptions } from './platform/logging.ts';
 import { installJsonParser, installTextGuard, schemaController } from './platform/validation.ts';
@@ -98,6 +99,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   );
 
   await app.register(downloadRoute, { jobs: services.jobs });
+  await app.register(consoleRoutes, { dir: config.consoleDir, issuer: config.issuer, audience: services.managementAudience.canonical });
   // This node's job runner lives as long as the server: it starts with it and stops (after the current batch)
   // before the database is closed.
   app.addHook('onReady', async () => services.jobs.runner.start(app.log));

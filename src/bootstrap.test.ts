@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, dialects, type TestDatabase } from '../test/support/databases.ts';
 import { bootstrapTenant } from './bootstrap.ts';
 import { loadConfig, type Env } from './config.ts';
-import { DEFAULT_DATABASE_CONNECTION } from './connections/connections-store.ts';
+import { ADMIN_CONNECTION, DEFAULT_DATABASE_CONNECTION } from './connections/connections-store.ts';
+import { CONSOLE_CLIENT_ID } from './console/index.ts';
 import { MANAGEMENT_SCOPES } from './management/scopes.ts';
 import { ID_PATTERNS } from './platform/ids.ts';
 import { createServices } from './services.ts';
@@ -39,10 +40,11 @@ describe.each(dialects)('bootstrapTenant on %s', (dialect) => {
     database = await createTestDatabase(dialect);
     dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-boot-'));
     const first = await startOnce();
-    expect(first.connections.map((c) => c.name)).toEqual([DEFAULT_DATABASE_CONNECTION]);
+    // The tenant's database connection, and the dashboard administrators' one (src/console/).
+    expect(first.connections.map((c) => c.name)).toEqual([DEFAULT_DATABASE_CONNECTION, ADMIN_CONNECTION]);
     expect(first.connections[0].id).toMatch(ID_PATTERNS.connection);
     expect(first.connections[0].enabled_clients).toEqual([first.result.adminClientId]);
-    expect(first.clients).toHaveLength(1);
+    expect(first.clients.map((c) => c.client_id).sort()).toEqual([first.result.adminClientId, CONSOLE_CLIENT_ID].sort());
     expect(first.grants).toHaveLength(1);
     expect(first.grants[0]).toMatchObject({ audience: 'http://localhost:3000/api/v2/', scope: [...MANAGEMENT_SCOPES] });
     expect(first.keys.keys).toHaveLength(1);
@@ -56,8 +58,8 @@ describe.each(dialects)('bootstrapTenant on %s', (dialect) => {
     const second = await startOnce();
     expect(second.result.generatedSecret).toBeNull();
     expect(second.result.adminClientId).toBe(first.result.adminClientId);
-    expect(second.clients).toHaveLength(1);
-    expect(second.connections).toHaveLength(1);
+    expect(second.clients).toHaveLength(2);
+    expect(second.connections).toHaveLength(2);
     expect(second.grants).toHaveLength(1);
     expect(second.keys.keys).toHaveLength(1);
   });
@@ -67,10 +69,10 @@ describe.each(dialects)('bootstrapTenant on %s', (dialect) => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-boot-'));
     const env = { PORTRAIT_BOOTSTRAP_CLIENT_ID: 'ops-admin-client', PORTRAIT_BOOTSTRAP_CLIENT_SECRET: 's'.repeat(40) };
     const first = await startOnce(env);
-    expect(first.result).toEqual({ adminClientId: 'ops-admin-client', generatedSecret: null, adminClientFile: null });
+    expect(first.result).toMatchObject({ adminClientId: 'ops-admin-client', generatedSecret: null, adminClientFile: null });
     await startOnce(env);
     const changed = await startOnce({ ...env, PORTRAIT_BOOTSTRAP_CLIENT_SECRET: 't'.repeat(40) });
-    expect(changed.clients).toHaveLength(1);
+    expect(changed.clients).toHaveLength(2);
     const config = { ...loadConfig({ PORTRAIT_DATA_DIR: dataDir }), database: database.config };
     const services = await createServices(config);
     try {

@@ -11,12 +11,16 @@ import type { SigningKeys } from './keys/signing-keys.ts';
 import type { ManagementAudience } from './management/access-tokens.ts';
 import { MANAGEMENT_SCOPES } from './management/scopes.ts';
 import type { Authz } from './authz/index.ts';
+import { bootstrapConsole, type ConsoleBootstrap } from './console/index.ts';
+import type { UsersStore } from './users/users-store.ts';
 
 export interface BootstrapResult {
   adminClientId: string;
   /** Set only when this start generated the admin client's secret (it is printed once, then never again). */
   generatedSecret: string | null;
   adminClientFile: string | null;
+  /** The dashboard's URL, and its first administrator when this start generated one. */
+  console: ConsoleBootstrap;
 }
 
 
@@ -41,8 +45,9 @@ export async function bootstrapTenant(deps: {
   managementAudience: ManagementAudience;
   /** When given, audiences that client grants named before APIs were registered become APIs (authz README). */
   authz?: Pick<Authz, 'adoptGrantAudiences'>;
+  users: UsersStore;
 }): Promise<BootstrapResult> {
-  const { config, clients, connections, keys, managementAudience } = deps;
+  const { config, clients, connections, keys, managementAudience, users } = deps;
   await keys.ensureKey();
   const connection = await connections.ensureDefaultDatabaseConnection();
 
@@ -98,6 +103,7 @@ export async function bootstrapTenant(deps: {
       chmodSync(adminClientFile, 0o600);
     }
   }
-  return { adminClientId: clientId, generatedSecret, adminClientFile };
+  const console = await bootstrapConsole({ config, clients, connections, users });
+  return { adminClientId: clientId, generatedSecret, adminClientFile, console };
 }
 

@@ -1,6 +1,7 @@
 // Every setting Portrait reads, from the environment, once, validated, each with its documented default
 // (docs/configuration.md). A bad value stops start-up with a ConfigError naming the variable.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type Env = Record<string, string | undefined>;
 
@@ -64,6 +65,10 @@ export interface Config {
   managementRateLimit: { limit: number; windowSeconds: number };
   /** POST /oauth/token rate limit per client IP; limit 0 = off (the default). */
   tokenRateLimit: { limit: number; windowSeconds: number };
+  /** The dashboard's first administrator (PORTRAIT_ADMIN_EMAIL/PASSWORD); null: one is generated on first start. */
+  adminUser: { email: string; password: string } | null;
+  /** Where the built dashboard is (PORTRAIT_CONSOLE_DIR, default dist/web of this checkout). */
+  consoleDir: string;
 }
 
 /** Bulk import/export jobs (src/jobs/). */
@@ -168,6 +173,17 @@ function bootstrapClientFrom(env: Env): Config['bootstrapClient'] {
   return { id, secret };
 }
 
+function adminUserFrom(env: Env): Config['adminUser'] {
+  const email = env.PORTRAIT_ADMIN_EMAIL;
+  const password = env.PORTRAIT_ADMIN_PASSWORD;
+  if (!email && !password) return null;
+  if (!email) throw new ConfigError('PORTRAIT_ADMIN_EMAIL', 'must be set when PORTRAIT_ADMIN_PASSWORD is');
+  if (!password) throw new ConfigError('PORTRAIT_ADMIN_PASSWORD', 'must be set when PORTRAIT_ADMIN_EMAIL is');
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new ConfigError('PORTRAIT_ADMIN_EMAIL', 'expected an email address');
+  if (password.length < 8) throw new ConfigError('PORTRAIT_ADMIN_PASSWORD', 'must be at least 8 characters');
+  return { email, password };
+}
+
 function gravatarBaseUrlFrom(env: Env): string {
   const raw = env.PORTRAIT_GRAVATAR_BASE_URL || 'https://s.gravatar.com/avatar/';
   let url: URL;
@@ -248,5 +264,7 @@ export function loadConfig(env: Env = process.env): Config {
       limit: integer(env, 'PORTRAIT_TOKEN_RATE_LIMIT', 0, 0, 10_000_000),
       windowSeconds: integer(env, 'PORTRAIT_TOKEN_RATE_WINDOW_SECONDS', 60, 1, 86_400),
     },
+    adminUser: adminUserFrom(env),
+    consoleDir: path.resolve(env.PORTRAIT_CONSOLE_DIR || fileURLToPath(new URL('../dist/web', import.meta.url))),
   };
 }

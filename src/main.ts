@@ -34,6 +34,12 @@ async function start(config: Config): Promise<void> {
   console.log(`  discovery:  ${config.issuer}.well-known/openid-configuration`);
   console.log(`  data:       ${describeStorage(config)}`);
   console.log(`  management: client ${boot.adminClientId}, audience ${services.managementAudience.canonical}`);
+  console.log(`  dashboard:  ${boot.console.dashboardUrl}`);
+  if (boot.console.generatedAdmin) {
+    const admin = boot.console.generatedAdmin;
+    console.log(`  The dashboard administrator ${admin.email} was created with this password, shown this once: ${admin.password}`);
+    console.log(`  (also written to ${admin.file}, readable by this user only; set PORTRAIT_ADMIN_EMAIL/PASSWORD to choose them)`);
+  }
   if (boot.generatedSecret) {
     console.log(`  The Management API client's secret was generated and is shown this once: ${boot.generatedSecret}`);
     console.log(`  (also written to ${boot.adminClientFile}, readable by this user only)`);

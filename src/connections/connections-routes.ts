@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { fail } from '../platform/errors.ts';
 import { CheckpointPaging, FieldSelection, OffsetPaging, selectFields, withErrors } from '../management/schemas.ts';
 import { checkFederatedOptions, isFederatedStrategy, keepStoredSecrets } from './connection-options.ts';
-import { DATABASE_STRATEGIES, type Connection, type ConnectionsStore } from './connections-store.ts';
+import { ADMIN_CONNECTION, DATABASE_STRATEGIES, isAdminConnection, type Connection, type ConnectionsStore } from './connections-store.ts';
 import { SECRET_OPTIONS } from './strategies.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-zA-Z0-9](-?[a-zA-Z0-9])*$' });
@@ -131,6 +131,9 @@ export async function connectionsRoutes(api: FastifyInstance, opts: { connection
     // As on Auth0, `options` replaces the whole options object: send every option you want to keep (secrets,
     // which are never shown, excepted: left out, they are kept).
     const changes = { ...request.body };
+    if (isAdminConnection(current) && changes.enabled_clients && changes.enabled_clients.join() !== current.enabled_clients.join()) {
+      fail('operation_not_supported', `The ${ADMIN_CONNECTION} connection signs in the dashboard's administrators only; its enabled_clients cannot be changed.`);
+    }
     if (changes.options !== undefined && isFederatedStrategy(current.strategy)) {
       changes.options = keepStoredSecrets(current.options, changes.options);
       checkFederatedOptions(current.strategy, changes.options);

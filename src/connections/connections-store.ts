@@ -82,6 +82,10 @@ function fromRow(row: ConnectionsTable): Connection {
   };
 }
 
+/** The database connection of the dashboard's administrators (src/console/): never enabled for another app. */
+export const ADMIN_CONNECTION = 'Portrait-Admins';
+export const isAdminConnection = (c: { name: string }): boolean => c.name === ADMIN_CONNECTION;
+
 export class ConnectionsStore {
   private readonly db: Kysely<ConnectionsTables>;
   constructor(handle: DatabaseHandle) {
@@ -165,9 +169,11 @@ export class ConnectionsStore {
     }
   }
 
-  /** Adds a client to every connection's enabled_clients (a new tenant's clients use all connections). */
+  /** Adds a client to every connection's enabled_clients (a new tenant's clients use all connections), except
+   * the dashboard's administrators' connection, which only the dashboard uses. */
   async enableClientEverywhere(clientId: string): Promise<void> {
     for (const connection of await this.list()) {
+      if (isAdminConnection(connection)) continue;
       if (!connection.enabled_clients.includes(clientId)) {
         await this.update(connection.id, { enabled_clients: [...connection.enabled_clients, clientId] });
       }

@@ -103,7 +103,7 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
     postLogin: deps.postLogin, connectionByName,
   };
   const findAccount = findAccountWith(claimsDeps);
-  const resources = resourceIndicatorsFeature({ clients, authz: deps.authz });
+  const resources = resourceIndicatorsFeature({ clients, authz: deps.authz, users });
   const cookie = { httpOnly: true, sameSite: 'lax', signed: true, secure: issuer.startsWith('https:') };
 
   const provider = new Provider(issuer, {

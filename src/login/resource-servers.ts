@@ -9,6 +9,8 @@ import { errors } from 'oidc-provider';
 import { machineTokenScopes, scopeValues, tokenLifetime, userTokenScopes, type Authz, type ResourceServer } from '../authz/index.ts';
 import type { ClientsStore } from '../clients/clients-store.ts';
 import { USER_CONTEXT_SCOPES } from '../management/scopes.ts';
+import { CONSOLE_CLIENT_ID, CONSOLE_TOKEN_SECONDS, consoleManagementScopes } from '../console/index.ts';
+import type { LoginUser } from './users-port.ts';
 
 /** As on Auth0, a user's API access token also lists the OIDC scopes granted (and `openid` makes it good at /userinfo). */
 export const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
@@ -24,6 +26,13 @@ function accessDenied(description: string): Error {
 export interface ResourceServerDeps {
   clients: ClientsStore;
   authz: Authz;
+  users: { get(userId: string): Promise<LoginUser | null> };
+}
+
+/** The user this request is for: the session's at /authorize, the code's or refresh token's at /oauth/token. */
+function accountOf(ctx: KoaContextWithOIDC): string | undefined {
+  const entities = ctx.oidc.entities ?? {};
+  return entities.AuthorizationCode?.accountId ?? entities.RefreshToken?.accountId ?? entities.Grant?.accountId ?? ctx.oidc.session?.accountId ?? undefined;
 }
 
 const heldThisRequest = new WeakMap<object, Map<string, Promise<string[]>>>();
@@ -50,17 +59,26 @@ function jwtResourceServer(audience: string, scope: Iterable<string>, ttl: numbe
 }
 
 export function resourceIndicatorsFeature(deps: ResourceServerDeps) {
-  const { clients, authz } = deps;
+  const { clients, authz, users } = deps;
   const notAuthorized = (indicator: string) =>
     accessDenied(`Client is not authorized to access "${indicator}". You need to create a "client-grant" associated to this API.`);
   const apiOrDenied = async (indicator: string) => (await authz.findApi(indicator)) ?? Promise.reject(accessDenied(`Service not found: ${indicator}`));
 
+  /**
+   * A dashboard administrator (the console client, a Portrait-Admins user) gets every Management API scope in a
+   * short-lived token; anyone else only the current-user scopes (guard.ts enforces their reach). Every dashboard
+   * token is short-lived (the dashboard refreshes it), whoever holds it.
+   */
+  async function forManagementApi(ctx: object, api: ResourceServer, clientId: string, knownAccount: string | undefined) {
+    const ttl = clientId === CONSOLE_CLIENT_ID ? CONSOLE_TOKEN_SECONDS : API_ACCESS_TOKEN_SECONDS;
+    const accountId = clientId === CONSOLE_CLIENT_ID ? knownAccount ?? accountOf(ctx as KoaContextWithOIDC) : undefined;
+    const admin = accountId ? consoleManagementScopes(clientId, await users.get(accountId)) : [];
+    return jwtResourceServer(api.identifier, [...OIDC_SCOPES, ...(admin.length ? admin : USER_CONTEXT_SCOPES)], ttl);
+  }
+
   /** What a token for this user (or, before the user is known, any user) may carry for the API. */
   async function forUser(ctx: object, api: ResourceServer, clientId: string, accountId: string | undefined) {
-    if (api.is_system) {
-      // A user reaches the Management API only through the current-user scopes (guard.ts enforces their reach).
-      return jwtResourceServer(api.identifier, [...OIDC_SCOPES, ...USER_CONTEXT_SCOPES], API_ACCESS_TOKEN_SECONDS);
-    }
+    if (api.is_system) return forManagementApi(ctx, api, clientId, accountId);
     let scopes = scopeValues(api);
     if (accountId) scopes = userTokenScopes(api, scopes, api.enforce_policies ? await heldPermissions(ctx, authz, accountId, api.identifier) : []);
     const browserApp = (await clients.get(clientId))?.app_type === 'spa';

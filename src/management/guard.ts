@@ -5,10 +5,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../platform/errors.ts';
 import { InvalidAccessToken, type AccessTokens } from './access-tokens.ts';
 import type { RateLimiter } from './rate-limits.ts';
-import { USER_CONTEXT_SCOPES } from './scopes.ts';
+import { MANAGEMENT_SCOPES, USER_CONTEXT_SCOPES } from './scopes.ts';
+import { CONSOLE_CLIENT_ID } from '../console/console-client.ts';
 
 export type Principal =
-  | { kind: 'client'; clientId: string; scopes: ReadonlySet<string> }
+  /** `administrator`: the dashboard acting for a Portrait-Admins user, with the scopes granted at sign-in. */
+  | { kind: 'client'; clientId: string; scopes: ReadonlySet<string>; administrator?: true }
   | { kind: 'user'; userId: string; clientId: string | undefined; scopes: ReadonlySet<string> };
 
 declare module 'fastify' {
@@ -67,9 +69,14 @@ function principalFrom(payload: Record<string, unknown>): Principal {
     return { kind: 'client', clientId: sub.slice(0, -'@clients'.length), scopes };
   }
   if (!sub) throw new ApiError('invalid_token', 'Invalid token.');
-  // A token obtained by a user through sign-in carries only the current-user scopes, whatever it asked for.
-  const userScopes = new Set([...scopes].filter((s) => USER_CONTEXT_SCOPES.includes(s)));
+  // A token obtained by a user through sign-in carries only the current-user scopes, whatever it asked for —
+  // except the dashboard's, whose Management API scopes were granted at issuance to administrators only
+  // (login/resource-servers.ts); the dashboard then acts with them like a machine client.
   const azp = typeof payload.azp === 'string' ? payload.azp : undefined;
+  if (azp === CONSOLE_CLIENT_ID && [...scopes].some((s) => MANAGEMENT_SCOPES.includes(s))) {
+    return { kind: 'client', clientId: CONSOLE_CLIENT_ID, administrator: true, scopes: new Set([...scopes].filter((s) => MANAGEMENT_SCOPES.includes(s))) };
+  }
+  const userScopes = new Set([...scopes].filter((s) => USER_CONTEXT_SCOPES.includes(s)));
   return { kind: 'user', userId: sub, clientId: azp, scopes: userScopes };
 }
 
@@ -89,7 +96,8 @@ async function standingPrincipal(principal: Principal, payload: Record<string, u
   if (clientId === undefined) return principal;
   const grant = await standing.clientGrant(clientId);
   if (!grant.client) throw new ApiError('invalid_token', 'The client this token was issued to does not exist.');
-  if (principal.kind === 'user') return principal;
+  // A user's token, and the dashboard's for an administrator, come from sign-in, not from a client grant.
+  if (principal.kind === 'user' || principal.administrator) return principal;
   if (!grant.scopes) throw new ApiError('invalid_token', 'The client grant this token was issued under no longer exists.');
   const current = new Set(grant.scopes);
   return { ...principal, scopes: new Set([...principal.scopes].filter((s) => current.has(s))) };
