@@ -9,9 +9,10 @@ import { bruteForceMigrations, loginSettingsMigrations, oidcPayloadsMigrations }
 import type { DomainMigration } from './platform/db/migrations.ts';
 import { usersMigrations } from './users/users-migrations.ts';
 import { jobsMigrations } from './jobs/jobs-migrations.ts';
+import { emailMigrations } from './email/index.ts';
 
 export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
   ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations,
-  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations].sort((a, b) =>
+  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations, ...emailMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

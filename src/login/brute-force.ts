@@ -4,6 +4,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
 import type { DomainMigration } from '../platform/db/migrations.ts';
+import { Listeners } from '../platform/listeners.ts';
 
 interface LoginFailuresTable {
   user_id: string;
@@ -48,7 +49,15 @@ export interface BlockedFor {
   connection: string;
 }
 
+/** A user/IP pair that has just been blocked (the email domain mails the user an unblock link). */
+export interface NewBlock {
+  userId: string;
+  ip: string;
+}
+
 export class BruteForceGuard {
+  /** Announced once per block: by the failure that reached the threshold. */
+  readonly blocks = new Listeners<NewBlock>('login-block');
   private readonly db: Kysely<LoginFailuresTables>;
   constructor(handle: DatabaseHandle) {
     this.db = handle.tables<LoginFailuresTables>();
@@ -74,7 +83,10 @@ export class BruteForceGuard {
         }),
       )
       .execute();
-    return this.isBlocked(attempt.userId, attempt.ip);
+    const row = await this.db.selectFrom('login_failures').select(['failures', 'blocked_at']).where('user_id', '=', attempt.userId).where('ip', '=', attempt.ip).executeTakeFirst();
+    // Concurrent failures each add one in their own statement: exactly one of them reads the threshold itself.
+    if (row && Number(row.failures) === MAX_FAILED_ATTEMPTS) await this.blocks.announce({ userId: attempt.userId, ip: attempt.ip });
+    return Boolean(row?.blocked_at);
   }
 
   /** A successful login resets the pair's count (the failures were not consecutive). */
