@@ -64,7 +64,7 @@ export class Mailer {
 
   /** A link carrying a new ticket (the Management API's tickets answer it without sending anything). */
   async ticketUrl(kind: TicketKind, userId: string, link: LinkOptions): Promise<string> {
-    const ticket = await this.tickets.create({ kind, userId, ttlSeconds: link.ttlSeconds ?? DEFAULT_TTL[kind], ...link });
+    const ticket = await this.tickets.create({ ...link, kind, userId, ttlSeconds: link.ttlSeconds ?? DEFAULT_TTL[kind] });
     return `${this.options.issuer}${LINK_PATHS[kind]}?ticket=${ticket}#`;
   }
 
