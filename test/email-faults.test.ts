@@ -97,12 +97,13 @@ describe.each(dialects)('mail in the outbox survives SIGKILL of its server on %s
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await expect.poll(() => out.includes('Portrait is serving') || child.exitCode !== null, { timeout: 30_000, interval: 50 }).toBe(true);
+    // A fresh process compiles the TypeScript sources (tsx) before it serves: slow on a loaded machine.
+    await expect.poll(() => out.includes('Portrait is serving') || child.exitCode !== null, { timeout: 90_000, interval: 50 }).toBe(true);
     if (child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
     return { child, exited };
   }
 
-  it('sends every queued mail after the restart, none twice', { timeout: 120_000 }, async () => {
+  it('sends every queued mail after the restart, none twice', { timeout: 240_000 }, async () => {
     const database: TestDatabase = await createTestDatabase(dialect);
     const dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-mail-crash-'));
     const sink = await new SmtpSink().start();

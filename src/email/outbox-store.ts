@@ -55,12 +55,13 @@ export class OutboxStore {
     return result.rows.map((r) => ({ ...r, next_attempt_at: Number(r.next_attempt_at), locked_until: r.locked_until === null ? null : Number(r.locked_until) }));
   }
 
-  /** Sent: the variables (which may hold a ticket's link) are dropped. False if this node no longer held it. */
-  async markSent(id: string, nodeId: string): Promise<boolean> {
+  /** Sent (one statement for a batch): the variables, which may hold a ticket's link, are dropped. Returns how many this node still held. */
+  async markSent(ids: string[], nodeId: string): Promise<number> {
+    if (ids.length === 0) return 0;
     const result = await this.db.updateTable('email_outbox')
       .set({ status: 'sent', sent_at: new Date().toISOString(), variables: null, locked_by: null, locked_until: null, last_error: null })
-      .where('id', '=', id).where('locked_by', '=', nodeId).executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+      .where('id', 'in', ids).where('locked_by', '=', nodeId).executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** Failed this time: due again after the back-off, or failed for good after MAX_SEND_ATTEMPTS or a permanent error. */

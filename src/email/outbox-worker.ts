@@ -64,14 +64,20 @@ export class OutboxWorker {
         if (rows.length === 0) return;
         for (const row of rows) this.inFlight.add(row.id);
         const common = await this.options.commonVariables();
-        await Promise.all(rows.map((row) => this.sendOne(row, common).finally(() => this.inFlight.delete(row.id))));
+        const outcomes = await Promise.all(rows.map((row) => this.sendOne(row, common)));
+        const sent = rows.filter((_, i) => outcomes[i]).map((r) => r.id);
+        // Recorded together, once the batch is out; a crash before this line sends the batch again (at least once).
+        const held = await this.outbox.markSent(sent, this.nodeId);
+        if (held < sent.length) this.options.log.warn({ sent: sent.length, held }, 'email worker: some mails were sent after this node lost its claim on them');
+        for (const row of rows) this.inFlight.delete(row.id);
       }
     } catch (error) {
       this.options.log.error({ err: error }, 'email worker: could not claim or record mail; retrying at the next poll');
     }
   }
 
-  private async sendOne(row: OutboxRow, common: Record<string, unknown>): Promise<void> {
+  /** True when the mail was handed to the transport; a failure is recorded here. */
+  private async sendOne(row: OutboxRow, common: Record<string, unknown>): Promise<boolean> {
     try {
       const template = await this.templates.resolve(row.template);
       if (!template) throw new TemplateError(`no template named ${row.template}`);
@@ -79,14 +85,13 @@ export class OutboxWorker {
       const content = await this.templates.render(template, variables);
       const from = template.from ?? (await this.transport.defaultFrom());
       await this.transport.send({ from, to: row.to_address, ...content }, row.id);
-      if (!(await this.outbox.markSent(row.id, this.nodeId))) {
-        this.options.log.warn({ mail: row.id }, 'email sent after this node lost its claim on it');
-      }
+      return true;
     } catch (error) {
       const permanent = error instanceof TemplateError || error instanceof UnsafeHeaderError;
       const message = error instanceof Error ? error.message : String(error);
       this.options.log.warn({ mail: row.id, template: row.template, attempt: row.attempts, permanent, err: message }, 'email not sent');
       await this.outbox.markFailed(row, this.nodeId, message, permanent).catch(() => undefined);
+      return false;
     }
   }
 

@@ -2,7 +2,8 @@
 // limits so that a hostile or careless template cannot hang the worker or fill its memory: parse size, render
 // time and allocated output are all bounded, and a template that does not parse is refused when it is saved.
 import { convert } from 'html-to-text';
-import { Liquid } from 'liquidjs';
+import { Liquid, type Template } from 'liquidjs';
+import { LruCache } from '../platform/lru-cache.ts';
 import { DEFAULT_TEMPLATES, defaultHtml, defaultText } from './default-templates.ts';
 import type { EmailSettings, StoredTemplate } from './email-settings.ts';
 
@@ -20,6 +21,19 @@ const htmlLiquid = new Liquid({ ...limits, outputEscape: 'escape' });
 const plainLiquid = new Liquid(limits);
 
 export class TemplateError extends Error {}
+
+/** Parsed templates by engine and source: the worker renders the same few sources thousands of times. */
+const parsed = new LruCache<string, Template[]>(256);
+
+async function renderSource(engine: Liquid, kind: 'html' | 'plain', source: string, variables: object): Promise<string> {
+  const key = `${kind}\0${source}`;
+  let templates = parsed.get(key);
+  if (!templates) {
+    templates = engine.parse(source);
+    parsed.set(key, templates);
+  }
+  return engine.render(templates, variables) as Promise<string>;
+}
 
 /** Null when the template parses; else liquidjs's message, which names the line and column. */
 export function parseProblem(source: string): string | null {
@@ -75,9 +89,9 @@ export class EmailTemplates {
   /** Renders under the limits; throws TemplateError (a permanent failure: retrying renders the same). */
   async render(template: ResolvedTemplate, variables: object): Promise<RenderedContent> {
     try {
-      const subject = (await plainLiquid.parseAndRender(template.subject, variables)).replace(/\s+/g, ' ').trim();
-      const html = await htmlLiquid.parseAndRender(template.html, variables);
-      const text = template.text !== null ? await plainLiquid.parseAndRender(template.text, variables) : convert(html, { wordwrap: 100 });
+      const subject = (await renderSource(plainLiquid, 'plain', template.subject, variables)).replace(/\s+/g, ' ').trim();
+      const html = await renderSource(htmlLiquid, 'html', template.html, variables);
+      const text = template.text !== null ? await renderSource(plainLiquid, 'plain', template.text, variables) : convert(html, { wordwrap: 100 });
       if (html.length > MAX_RENDERED_CHARS || text.length > MAX_RENDERED_CHARS) throw new TemplateError('the rendered mail is larger than 1 MB');
       return { subject, html, text };
     } catch (error) {
