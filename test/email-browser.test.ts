@@ -62,6 +62,12 @@ describe('mail flows in a real browser', () => {
 
     const mail = await sink.to('grace@example.com', /Verify your email/);
     expect(mail.html).toContain('Verify my email');
+    // How the mail itself looks (its HTML as a mail client would show it), kept next to the pages.
+    const mailView = await context.newPage();
+    await mailView.setViewportSize({ width: 600, height: 700 });
+    await mailView.setContent(mail.html);
+    await mailView.screenshot({ path: path.join(ARTIFACTS, 'mail-verify-email.png'), fullPage: true });
+    await mailView.close();
     const link = SmtpSink.link(mail, `${server.url}u/email-verification?ticket=`);
     const user = (await server.services.users.getByEmail('grace@example.com'))[0];
     expect(user.email_verified).toBe(false);
@@ -94,6 +100,7 @@ describe('mail flows in a real browser', () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 375, height: 740 });
     await page.goto(await authorizeUrl(app.clientId));
+    await keep(page, 'login-with-forgot-password');
     await page.getByRole('link', { name: 'Forgot password?' }).click();
     await keep(page, 'reset-request');
     await page.getByLabel('Email address').fill('ada@example.com');
