@@ -7,9 +7,11 @@ import { ManagementError, type ManagementClient } from 'auth0';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createUser } from './login-support.ts';
 import { dialects } from './support/databases.ts';
+import { connectionId, generateUsers, usersFile } from './support/jobs.ts';
 import { SmtpSink } from './support/smtp-sink.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { adminClient, DB_CONNECTION } from './support/users.ts';
+import { PASSWORD_REALM_GRANT } from '../src/login/client-metadata.ts';
 
 const ANSWER = "We've just sent you an email to reset your password.";
 
@@ -30,7 +32,8 @@ describe.each(dialects)('email APIs on %s', (dialect) => {
 
   beforeAll(async () => {
     sink = await new SmtpSink().start();
-    server = await startTestServer({ dialect, tls: true });
+    // The relay by URL; the first test configures the same server as the provider through the API, which wins.
+    server = await startTestServer({ dialect, tls: true, env: { PORTRAIT_SMTP_URL: sink.url } });
     management = adminClient(server);
   });
   afterAll(async () => {
@@ -126,12 +129,31 @@ describe.each(dialects)('email APIs on %s', (dialect) => {
     expect((await fetch(`${server.url}u/reset-password?ticket=${fresh}`)).status).toBe(200);
   });
 
-  it('makes email-verification tickets', async () => {
+  it('makes email-verification tickets; a verified address gets the welcome mail once it is enabled', async () => {
+    await management.emailTemplates.set('welcome_email', { template: 'welcome_email', enabled: true });
     const user = await createUser(server, 'vticket@example.com', 'Some-Password-42');
     const { ticket } = await management.tickets.verifyEmail({ user_id: user.user_id, result_url: 'https://app.example.com/v', includeEmailInRedirect: true });
     const answer = await fetch(ticket!, { redirect: 'manual' });
     expect(new URL(answer.headers.get('location')!).searchParams.get('email')).toBe('vticket@example.com');
     expect((await management.users.get(user.user_id)).email_verified).toBe(true);
+    expect((await sink.to('vticket@example.com', /Welcome/)).text).toContain('your email address is verified');
+  });
+
+  it('mails blocked_account when brute-force protection blocks a user; its link lifts the block', async () => {
+    const app = await createApp(server, { grant_types: ['authorization_code', PASSWORD_REALM_GRANT] });
+    await createUser(server, 'blocked@example.com', 'Right-Password-7');
+    const login = (password: string) => fetch(`${server.url}oauth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: PASSWORD_REALM_GRANT, realm: DB_CONNECTION, username: 'blocked@example.com', password, scope: 'openid', client_id: app.clientId, client_secret: app.clientSecret! }),
+    });
+    for (let i = 0; i < 10; i++) await login('Wrong-Password-0');
+    expect((await login('Right-Password-7')).status).not.toBe(200);
+    const mail = await sink.to('blocked@example.com', /blocked/);
+    expect(sink.mails.filter((m) => m.to === 'blocked@example.com')).toHaveLength(1);
+    const link = SmtpSink.link(mail, `${server.url}u/unblock?ticket=`);
+    expect((await fetch(link)).status).toBe(200);
+    expect((await login('Right-Password-7')).status).toBe(200);
+    expect((await fetch(link)).status).toBe(400);
   });
 
   it('answers change_password the same for known and unknown addresses, and mails only the known one', async () => {
@@ -150,6 +172,17 @@ describe.each(dialects)('email APIs on %s', (dialect) => {
     expect(rows).toEqual([]);
     expect(sink.mails.some((m) => m.to === 'unknown@example.com')).toBe(false);
     expect((await ask('not-an-address')).status).toBe(400);
+  });
+
+  it('sends the import job\'s completion mail to the tenant\'s support address', async () => {
+    await management.tenants.settings.update({ support_email: 'support@portrait.test' });
+    const created = await management.jobs.usersImports.create({
+      users: { data: usersFile(generateUsers(3, { domain: 'mailed-import.test' })), filename: 'users.json', contentType: 'application/json' },
+      connection_id: await connectionId(management), send_completion_email: true,
+    });
+    const mail = await sink.to('support@portrait.test', /import has finished/);
+    expect(mail.text).toContain(created.id!);
+    expect(mail.text).toContain('3 created');
   });
 
   it('refuses header injection through names and addresses', async () => {
