@@ -3,7 +3,6 @@
 // sends them, each once); hostile templates (an endless loop, a huge output) that cannot hang the worker.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { createServices } from '../src/services.ts';
 import { createApp } from './login-support.ts';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases.ts';
+import { freePort } from './support/free-port.ts';
 import { SmtpSink } from './support/smtp-sink.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { DB_CONNECTION } from './support/users.ts';
@@ -18,14 +18,6 @@ import { DB_CONNECTION } from './support/users.ts';
 const BIN = path.resolve('bin/portrait.mjs');
 const CLIENT_ID = 'mail-crash-admin';
 const CLIENT_SECRET = 'mail-crash-admin-secret-0123456789abcdef';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 type Outbox = { email_outbox: { to_address: string; status: string; attempts: number; last_error: string | null } };
 
