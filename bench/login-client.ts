@@ -86,7 +86,8 @@ export async function startBenchServer(tenant: BenchTenant, nodeFlags: string[] 
 }
 
 export async function waitForServer(base: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  // Up to 60 s: on a loaded machine tsx alone takes more than the 10 s this once allowed.
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`${base}healthz`)).ok) return;
     } catch {

@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { actionsRoutes } from './actions/actions-routes.ts';
+import { resourceServersRoutes } from './authz/resource-servers-routes.ts';
+import { rolesRoutes } from './authz/roles-routes.ts';
+import { userAccessRoutes } from './authz/user-access-routes.ts';
 import { clientGrantsRoutes } from './clients/client-grants-routes.ts';
 import { clientsRoutes } from './clients/clients-routes.ts';
 import { connectionsRoutes } from './connections/connections-routes.ts';
@@ -11,6 +14,7 @@ import { usersRoutes } from './users/users-routes.ts';
 import { downloadRoute, importRoute, jobsRoutes } from './jobs/index.ts';
 import { installManagementGuard } from './management/guard.ts';
 import { registerOpenApi } from './management/openapi.ts';
+import { RateLimiter } from './management/rate-limits.ts';
 import { avatarRoutes } from './pictures/avatar-routes.ts';
 import { pictureServingRoutes } from './pictures/picture-serving-routes.ts';
 import { pictureUploadRoutes } from './pictures/picture-upload-routes.ts';
@@ -29,7 +33,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     logger: options.logger === false ? false : loggerOptions(config.logLevel),
     ...requestIdOptions,
     bodyLimit: MAX_BODY_BYTES,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     return503OnClosing: true,
     schemaController,
     // Auth0 user ids (provider|id) can be long; fastify's default of 100 characters would answer 414.
@@ -63,10 +67,14 @@ export async function buildApp(services: Services, options: { logger?: boolean }
 
   await app.register(
     async (api) => {
-      installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted });
+      const rateLimits = new RateLimiter(services.db, config.managementRateLimit);
+      installManagementGuard(api, { tokens: services.tokens, audiences: services.managementAudience.accepted, rateLimits });
       await api.register(connectionsRoutes, { connections: services.connections });
       await api.register(clientsRoutes, { clients: services.clients, connections: services.connections });
-      await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience });
+      await api.register(clientGrantsRoutes, { clients: services.clients, managementAudience: services.managementAudience, apis: services.authz });
+      await api.register(resourceServersRoutes, { authz: services.authz });
+      await api.register(rolesRoutes, { authz: services.authz, users: services.users });
+      await api.register(userAccessRoutes, { authz: services.authz, users: services.users });
       await services.signIn.registerManagementRoutes(api);
       await services.email.registerManagementRoutes(api);
       await api.register(usersRoutes, { users: services.users });

@@ -80,4 +80,42 @@ describe.each(dialects)('bootstrapTenant on %s', (dialect) => {
       await services.close();
     }
   });
+
+  it('moves the admin grant and admin-client.json to the new audience when the issuer or port changes', async () => {
+    database = await createTestDatabase(dialect);
+    dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-boot-'));
+    const first = await startOnce();
+    const moved = await startOnce({ PORT: '4000' });
+    expect(moved.grants).toEqual([expect.objectContaining({ audience: 'http://localhost:4000/api/v2/', scope: [...MANAGEMENT_SCOPES] })]);
+    const renamed = await startOnce({ PORTRAIT_ISSUER: 'https://id.example.com/' });
+    expect(renamed.grants.map((g) => g.audience)).toEqual(['https://id.example.com/api/v2/']);
+    const written = JSON.parse(readFileSync(path.join(dataDir, 'admin-client.json'), 'utf8'));
+    expect(written).toEqual({ client_id: first.result.adminClientId, client_secret: first.result.generatedSecret, audience: 'https://id.example.com/api/v2/' });
+  });
+
+  it('turns the audiences that client grants named before APIs existed into APIs, once', async () => {
+    database = await createTestDatabase(dialect);
+    dataDir = mkdtempSync(path.join(tmpdir(), 'portrait-boot-'));
+    const first = await startOnce();
+    // A grant written before the registry existed (the store does not check audiences; the routes do).
+    const config = { ...loadConfig({ PORTRAIT_DATA_DIR: dataDir }), database: database.config };
+    const services = await createServices(config);
+    try {
+      await services.clients.createGrant(first.result.adminClientId, 'https://legacy.example/', ['read:things', 'write:things']);
+    } finally {
+      await services.close();
+    }
+    const second = await startOnce();
+    const reopened = await createServices(config);
+    try {
+      const api = await reopened.authz.findApi('https://legacy.example/');
+      expect(api).toMatchObject({ identifier: 'https://legacy.example/', name: 'https://legacy.example/', is_system: false, enforce_policies: false });
+      expect(api!.scopes.map((s) => s.value)).toEqual(['read:things', 'write:things']);
+      expect(second.grants).toHaveLength(2);
+      await bootstrapTenant(reopened);
+      expect(await reopened.authz.resourceServers.list()).toHaveLength(1);
+    } finally {
+      await reopened.close();
+    }
+  });
 });

@@ -27,6 +27,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORTRAIT_ISSUER: 'https://example.com/auth' }).issuer).toBe('https://example.com/auth/');
   });
 
+  it('defaults the issuer to https:// when Portrait serves TLS itself', () => {
+    expect(loadConfig({ PORT: '8443', PORTRAIT_TLS_CERT: 'c.pem', PORTRAIT_TLS_KEY: 'k.pem' }).issuer).toBe('https://localhost:8443/');
+  });
+
+  it('reads PORTRAIT_TRUST_PROXY as a boolean or a list of proxy addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ PORTRAIT_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ PORTRAIT_TRUST_PROXY: '10.0.0.0/8, loopback,::1' }).trustProxy).toBe('10.0.0.0/8,loopback,::1');
+    expect(() => loadConfig({ PORTRAIT_TRUST_PROXY: 'yes please' })).toThrow(ConfigError);
+  });
+
   it('reads PostgreSQL and S3 settings', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://u:p@db:5432/portrait',

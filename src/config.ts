@@ -21,6 +21,12 @@ export interface Config {
   database: DatabaseConfig;
   blobStore: BlobStoreConfig;
   tls: { cert: string; key: string } | null;
+  /**
+   * Whether X-Forwarded-For is believed for the client's IP (brute-force keys, logs, `event.request.ip`):
+   * false (default), true (any proxy), or the proxies' addresses/CIDRs as fastify's `trustProxy` takes them.
+   * URLs never come from X-Forwarded-*: they are built from the issuer.
+   */
+  trustProxy: boolean | string;
   bootstrapClient: { id: string; secret: string } | null;
   /** Serialized size limit of one user profile in bytes (Auth0 enforces 10 KB). */
   maxProfileBytes: number;
@@ -44,6 +50,10 @@ export interface Config {
   /** Memory limit of one Action's isolate, MB. */
   actionsMemoryMb: number;
   jobs: JobsConfig;
+  /** Management API rate limit per caller (src/management/rate-limits.ts); limit 0 = off. */
+  managementRateLimit: { limit: number; windowSeconds: number };
+  /** POST /oauth/token rate limit per client IP; limit 0 = off (the default). */
+  tokenRateLimit: { limit: number; windowSeconds: number };
   email: EmailConfig;
 }
 
@@ -94,8 +104,9 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function issuerFrom(env: Env, port: number): string {
-  const raw = env.PORTRAIT_ISSUER || `http://localhost:${port}/`;
+function issuerFrom(env: Env, port: number, tls: boolean): string {
+  // Served over TLS itself, the server's own address is https://.
+  const raw = env.PORTRAIT_ISSUER || `${tls ? 'https' : 'http'}://localhost:${port}/`;
   let url: URL;
   try {
     url = new URL(raw);
@@ -108,6 +119,19 @@ function issuerFrom(env: Env, port: number): string {
   if (url.search || url.hash) throw new ConfigError('PORTRAIT_ISSUER', 'must not carry a query or a fragment');
   const href = url.href;
   return href.endsWith('/') ? href : `${href}/`;
+}
+
+function trustProxyFrom(env: Env): boolean | string {
+  const raw = (env.PORTRAIT_TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  const entries = raw.split(',').map((e) => e.trim());
+  const address = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(?:\/\d{1,3})?$/;
+  const bad = entries.find((e) => !address.test(e) && !['loopback', 'linklocal', 'uniquelocal'].includes(e));
+  if (bad !== undefined) {
+    throw new ConfigError('PORTRAIT_TRUST_PROXY', `expected true, false, or proxy addresses/CIDRs separated by commas (e.g. 10.0.0.0/8,loopback), got ${JSON.stringify(bad)}`);
+  }
+  return entries.join(',');
 }
 
 function databaseFrom(env: Env, dataDir: string): DatabaseConfig {
@@ -213,11 +237,12 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.PORTRAIT_DATA_DIR || './data');
   const logLevel = env.PORTRAIT_LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('PORTRAIT_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
-  const issuer = issuerFrom(env, port);
+  const issuer = issuerFrom(env, port, Boolean(env.PORTRAIT_TLS_CERT));
   return {
     port,
     host,
     issuer,
+    trustProxy: trustProxyFrom(env),
     dataDir,
     database: databaseFrom(env, dataDir),
     blobStore: blobStoreFrom(env, dataDir),
@@ -234,5 +259,13 @@ export function loadConfig(env: Env = process.env): Config {
     actionsMemoryMb: integer(env, 'PORTRAIT_ACTIONS_MEMORY_MB', 64, 8, 1024),
     jobs: jobsFrom(env),
     email: emailFrom(env, issuer),
+    managementRateLimit: {
+      limit: integer(env, 'PORTRAIT_MGMT_RATE_LIMIT', 10_000, 0, 10_000_000),
+      windowSeconds: integer(env, 'PORTRAIT_MGMT_RATE_WINDOW_SECONDS', 60, 1, 86_400),
+    },
+    tokenRateLimit: {
+      limit: integer(env, 'PORTRAIT_TOKEN_RATE_LIMIT', 0, 0, 10_000_000),
+      windowSeconds: integer(env, 'PORTRAIT_TOKEN_RATE_WINDOW_SECONDS', 60, 1, 86_400),
+    },
   };
 }

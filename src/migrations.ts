@@ -9,10 +9,12 @@ import { bruteForceMigrations, loginSettingsMigrations, oidcPayloadsMigrations }
 import type { DomainMigration } from './platform/db/migrations.ts';
 import { usersMigrations } from './users/users-migrations.ts';
 import { jobsMigrations } from './jobs/jobs-migrations.ts';
+import { rateLimitMigrations } from './management/rate-limits.ts';
+import { authzMigrations } from './authz/index.ts';
 import { emailMigrations } from './email/index.ts';
 
 export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
   ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations,
-  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations, ...emailMigrations].sort((a, b) =>
+  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations, ...authzMigrations, ...rateLimitMigrations, ...emailMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

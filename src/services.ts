@@ -27,6 +27,7 @@ import { UsersBulk } from './users/bulk.ts';
 import { createJobsService, type JobsService } from './jobs/jobs-service.ts';
 import { wireEmail } from './email/wire-email.ts';
 import type { EmailService } from './email/index.ts';
+import { Authz } from './authz/index.ts';
 
 export interface Services {
   config: Config;
@@ -53,6 +54,8 @@ export interface Services {
   actions: ActionsService;
   /** Mail: the outbox and this node's sender (started by buildApp, stopped when the app closes), templates, tickets. */
   email: EmailService;
+  /** APIs (resource servers), roles and permissions. */
+  authz: Authz;
   close(): Promise<void>;
 }
 
@@ -96,12 +99,16 @@ export async function createServices(config: Config, options: ServicesOptions = 
   const users = new UsersStore(db, usersDeps);
   const audience = managementAudience(config.issuer);
   const identities = new UserIdentities(db);
+  const authz = new Authz(db, audience);
+  // A deleted user leaves no role or permission behind; a deleted API takes its client grants with it.
+  users.deletions.on(({ userId }) => authz.forgetUser(userId));
+  authz.apiDeletions.on(({ identifier }) => clients.deleteGrantsForAudience(identifier));
   const signIn = new SignIn({
-    config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience,
+    config, db, keys, tokens, clients, connections, users, identities, managementAudience: audience, authz,
     tenantName: () => tenantSettings.current().friendly_name || undefined,
   });
   const actionsLogger = options.actionsLogger ?? pino({ level: config.logLevel, name: 'actions' });
-  wireActionsIntoSignIn({ signIn, users, connections, actions, audience, issuer: config.issuer, logger: actionsLogger });
+  wireActionsIntoSignIn({ signIn, users, connections, actions, audience, issuer: config.issuer, logger: actionsLogger, authz });
   const blobs = createBlobStore(config.blobStore);
   const pictures = new PictureUploadService({
     blobs,
@@ -128,6 +135,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     managementAudience: audience,
     signIn,
     actions,
+    authz,
     tenantSettings,
     gravatarProxy: new GravatarProxy({ baseUrl: config.gravatarBaseUrl }),
     pictures,
@@ -145,14 +153,15 @@ export async function createServices(config: Config, options: ServicesOptions = 
  * brute-force blocks, as on Auth0.
  */
 function wireActionsIntoSignIn(deps: {
-  signIn: SignIn; users: UsersStore; connections: ConnectionsStore; actions: ActionsService; audience: ManagementAudience; issuer: string; logger: ActionsLogger;
+  signIn: SignIn; users: UsersStore; connections: ConnectionsStore; actions: ActionsService; audience: ManagementAudience; issuer: string; logger: ActionsLogger; authz: Authz;
 }) {
-  const { signIn, users, connections, actions, audience, issuer, logger } = deps;
+  const { signIn, users, connections, actions, audience, issuer, logger, authz } = deps;
   const triggers = new SignInTriggers({
     actions,
     users,
     connectionByName: (name) => connections.getByName(name),
     isManagementAudience: (aud) => audience.accepted.includes(aud),
+    roleNamesOf: (userId) => authz.roleNamesOf(userId),
     tenantId: new URL(issuer).hostname,
     logger,
   });

@@ -47,6 +47,7 @@ describe.each(dialects)('/api/v2/client-grants on %s', (dialect) => {
   it('walks grants with checkpoint paging and filters by client and audience (either spelling)', async () => {
     const clients = await Promise.all(['P1', 'P2', 'P3'].map(machine));
     for (const c of clients) await management.clientGrants.create({ client_id: c.id, audience, scope: ['read:users'] });
+    await management.resourceServers.create({ identifier: 'https://orders.example.com/', name: 'Orders', scopes: [{ value: 'read:orders' }] });
     await management.clientGrants.create({ client_id: clients[0].id, audience: 'https://orders.example.com/', scope: ['read:orders'] });
 
     const seen: string[] = [];

@@ -16,6 +16,15 @@ export const RESTRICTED_CLAIMS: ReadonlySet<string> = new Set(
 );
 
 /**
+ * Standard claims that say who the user is and how to reach them: an action may not override them in either
+ * token (Auth0: "OpenID standard claims … cannot be customized or modified"; Auth0 refuses `email` at least on the
+ * password grant). Apps match accounts on these, so an Action handing out another address or a forged
+ * `email_verified` would be an account takeover; the profile's own values stay. Display claims (`picture`, `name`,
+ * …) remain overridable: Auth0 documents `api.idToken.setCustomClaim('picture', …)` ("Change user pictures").
+ */
+export const PROTECTED_STANDARD_CLAIMS: ReadonlySet<string> = new Set(['email', 'email_verified', 'phone_number', 'phone_number_verified']);
+
+/**
  * Standard OIDC profile claims an action may override, and the scope each needs: a `picture` set by an
  * action is still removed when the `profile` scope was not granted.
  */
@@ -69,6 +78,7 @@ export function filterCustomClaims(claims: Record<string, unknown>, options: Cla
     const drop = (why: DroppedClaim['why']) => dropped.push({ token: options.token, name, why });
     if (value === undefined) continue; // JSON has no undefined; the claim is simply absent
     if (RESTRICTED_CLAIMS.has(name)) drop('restricted');
+    else if (PROTECTED_STANDARD_CLAIMS.has(name)) drop('standard-claim');
     else if (isReservedNamespace(name)) drop('reserved-namespace');
     else if (Object.hasOwn(STANDARD_CLAIM_SCOPE, name) && !granted.has(STANDARD_CLAIM_SCOPE[name]!)) drop('scope-not-granted');
     else if (options.token === 'access' && options.audienceIsManagementApi && !isNamespacedClaim(name)) {

@@ -92,6 +92,23 @@ describe('post-login semantics', () => {
     expect(result).toMatchObject({ ok: false, reason: 'error', errorCode: 'access_denied', message: 'upstream said no', line: 3 });
   });
 
+  it('never lets an action replace the profile\'s email or phone claims, in either token, whatever the scope', async () => {
+    const claims = action('claims', `exports.onExecutePostLogin = async (event, api) => {
+      for (const t of [api.idToken, api.accessToken]) {
+        t.setCustomClaim('email', 'attacker@example.com');
+        t.setCustomClaim('email_verified', true);
+        t.setCustomClaim('phone_number', '+15550100');
+        t.setCustomClaim('phone_number_verified', true);
+      }
+      api.idToken.setCustomClaim('name', 'Display Name');
+    };`);
+    const result = await engine.runFlow({ trigger: 'post-login', actions: [claims], event: loginEvent(), grantedScopes: ['openid', 'profile', 'email', 'phone'] });
+    expect(result).toMatchObject({ ok: true, idTokenClaims: { name: 'Display Name' }, accessTokenClaims: {} });
+    if (!result.ok) return;
+    expect(Object.keys(result.idTokenClaims)).toEqual(['name']);
+    expect(result.droppedClaims.filter((d) => d.why === 'standard-claim')).toHaveLength(8);
+  });
+
   it('drops restricted claims and filters standard ones by the granted scopes', async () => {
     const claims = action('claims', `exports.onExecutePostLogin = async (event, api) => {
       api.idToken.setCustomClaim('sub', 'someone-else');
@@ -110,7 +127,7 @@ describe('post-login semantics', () => {
     if (!result.ok) return;
     expect(result.droppedClaims).toEqual([
       { token: 'id', name: 'sub', why: 'restricted' },
-      { token: 'id', name: 'email', why: 'scope-not-granted' },
+      { token: 'id', name: 'email', why: 'standard-claim' },
       { token: 'access', name: 'iss', why: 'restricted' },
     ]);
   });

@@ -15,6 +15,8 @@ export interface SignInTriggersDeps {
   users: { update(userId: string, patch: { user_metadata?: MetadataPatch; app_metadata?: MetadataPatch }): Promise<unknown> };
   connectionByName(name: string): Promise<{ id: string; name: string; strategy: string; metadata: Record<string, string> } | null>;
   isManagementAudience(audience: string): boolean;
+  /** The names of the user's roles, for post-login's `event.authorization.roles` (the authz domain's). */
+  roleNamesOf?(userId: string): Promise<string[]>;
   tenantId: string;
   logger: ActionsLogger;
 }
@@ -44,7 +46,8 @@ export class SignInTriggers {
    * values. A metadata write the users domain refuses ends the login (or fails the refresh) too.
    */
   readonly postLogin: PostLoginHook = async (event: PostLoginEvent): Promise<PostLoginOutcome> => {
-    const result = await this.#run('post-login', event, {
+    const roles = this.deps.roleNamesOf ? await this.deps.roleNamesOf(event.user.user_id) : [];
+    const result = await this.#run('post-login', { ...event, authorization: { roles } }, {
       grantedScopes: event.transaction.requested_scopes,
       audienceIsManagementApi: event.resource_server ? this.deps.isManagementAudience(event.resource_server.identifier) : false,
     });

@@ -96,7 +96,7 @@ export type FlowResult = FlowSuccess | FlowFailure;
 export interface DroppedClaim {
   token: 'id' | 'access';
   name: string;
-  why: 'restricted' | 'reserved-namespace' | 'scope-not-granted' | 'private-claim-on-auth0-api';
+  why: 'restricted' | 'standard-claim' | 'reserved-namespace' | 'scope-not-granted' | 'private-claim-on-auth0-api';
 }
 
 export interface ActionExecution {

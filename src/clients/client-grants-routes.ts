@@ -1,11 +1,10 @@
 // /api/v2/client-grants: which APIs (audiences) a client may get tokens for with client_credentials, and with
-// which scopes. Portrait has no /resource-servers yet, so the Management API is the one audience whose scopes
-// are known and checked; any other audience is accepted with free-form scopes (Auth0 would answer 404 for an
-// audience no resource server declares).
+// which scopes. As on Auth0, a grant names an existing API (the Management API or one of /resource-servers) and
+// only scopes that API defines; the authz domain answers which APIs exist.
 import type { FastifyInstance } from 'fastify';
 import type { ManagementAudience } from '../management/access-tokens.ts';
+import { checkpointPage, offsetPage } from '../management/paging.ts';
 import { withErrors } from '../management/schemas.ts';
-import { MANAGEMENT_SCOPES } from '../management/scopes.ts';
 import { fail } from '../platform/errors.ts';
 import {
   CreateGrantBody,
@@ -17,22 +16,27 @@ import {
 } from './client-schemas.ts';
 import type { ClientGrant, ClientsStore } from './clients-store.ts';
 
+/** The APIs a grant may name (the authz domain's registry). */
+export interface GrantAudiences {
+  findApi(audience: string): Promise<{ identifier: string; name: string; scopes: Array<{ value: string }> } | null>;
+}
+
 export async function clientGrantsRoutes(
   api: FastifyInstance,
-  opts: { clients: ClientsStore; managementAudience: ManagementAudience },
+  opts: { clients: ClientsStore; managementAudience: ManagementAudience; apis: GrantAudiences },
 ): Promise<void> {
-  const { clients, managementAudience } = opts;
+  const { clients, managementAudience, apis } = opts;
   const found = async (id: string) => (await clients.getGrant(id)) ?? fail('inexistent_client_grant', 'The client grant does not exist.');
   /** Every spelling of the Management API's identifier (the SDK writes https://) is stored as the canonical one. */
   const canonicalAudience = (audience: string) => (managementAudience.accepted.includes(audience) ? managementAudience.canonical : audience);
 
-  function checkedScopes(audience: string, scope: string[]): string[] {
+  async function checkedScopes(audience: string, scope: string[]): Promise<string[]> {
     const unique = [...new Set(scope)];
-    if (audience === managementAudience.canonical) {
-      const unknown = unique.filter((s) => !MANAGEMENT_SCOPES.includes(s));
-      if (unknown.length > 0) {
-        fail('invalid_body', `Payload validation error: 'not scopes of the Management API: ${unknown.join(', ')}' on property scope.`);
-      }
+    const target = (await apis.findApi(audience)) ?? fail('inexistent_resource_server', `The resource server ${audience} does not exist.`);
+    const defined = new Set(target.scopes.map((s) => s.value));
+    const unknown = unique.filter((s) => !defined.has(s));
+    if (unknown.length > 0) {
+      fail('invalid_body', `Payload validation error: 'not scopes of the ${target.name} (${target.identifier}): ${unknown.join(', ')}' on property scope.`);
     }
     return unique;
   }
@@ -44,18 +48,8 @@ export async function clientGrantsRoutes(
     const q = request.query;
     const all = await clients.listGrants({ client_id: q.client_id, audience: q.audience === undefined ? undefined : canonicalAudience(q.audience) });
     // Checkpoint paging (what the auth0 SDK sends: take=50 and include_totals) answers {client_grants, next}.
-    if (q.from !== undefined || q.take !== undefined) {
-      const start = q.from ? all.findIndex((g) => g.id === q.from) : 0;
-      if (start < 0) fail('invalid_paging', 'The "from" value does not name a client grant.');
-      const take = q.take ?? 50;
-      const next = all[start + take]?.id;
-      const page = all.slice(start, start + take);
-      return next ? { client_grants: page, next } : { client_grants: page };
-    }
-    const perPage = q.per_page ?? 50;
-    const start = (q.page ?? 0) * perPage;
-    const page = all.slice(start, start + perPage);
-    return q.include_totals ? { start, limit: perPage, total: all.length, client_grants: page } : page;
+    if (q.from !== undefined || q.take !== undefined) return checkpointPage(all, (g) => g.id, q, 'client_grants', 'a client grant');
+    return offsetPage(all, q, 'client_grants');
   });
 
   api.get<{ Params: GrantIdParams }>('/client-grants/:id', {
@@ -69,8 +63,8 @@ export async function clientGrantsRoutes(
   }, async (request, reply) => {
     const { client_id: clientId } = request.body;
     const audience = canonicalAudience(request.body.audience);
-    const scope = checkedScopes(audience, request.body.scope ?? []);
     if (!(await clients.get(clientId))) fail('inexistent_client', 'The client does not exist.');
+    const scope = await checkedScopes(audience, request.body.scope ?? []);
     const conflict = () => fail('conflict', `A client grant for this client and audience already exists.`);
     if ((await clients.listGrants({ client_id: clientId, audience })).length > 0) conflict();
     let grant: ClientGrant;
@@ -92,7 +86,7 @@ export async function clientGrantsRoutes(
   }, async (request) => {
     const grant = await found(request.params.id);
     if (request.body.scope === undefined) return grant;
-    const updated = await clients.updateGrantScope(grant.id, checkedScopes(grant.audience, request.body.scope));
+    const updated = await clients.updateGrantScope(grant.id, await checkedScopes(grant.audience, request.body.scope));
     return updated ?? fail('inexistent_client_grant', 'The client grant does not exist.');
   });
 

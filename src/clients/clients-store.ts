@@ -274,6 +274,12 @@ export class ClientsStore {
     return this.getGrant(id);
   }
 
+  /** An API was deleted: the grants that named it go too. */
+  async deleteGrantsForAudience(audience: string): Promise<void> {
+    this.reads.clear();
+    await this.db.deleteFrom('client_grants').where('audience', '=', audience).execute();
+  }
+
   async deleteGrant(id: string): Promise<boolean> {
     this.reads.clear();
     const result = await this.db.deleteFrom('client_grants').where('id', '=', id).executeTakeFirst();

@@ -17,7 +17,11 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
 }
 
 export class CsrfTokens {
-  constructor(private readonly key: string) {}
+  constructor(
+    private readonly key: string,
+    /** The issuer is https: the cookie is Secure whatever scheme the request arrived with (a TLS proxy's http). */
+    private readonly secure: boolean,
+  ) {}
 
   private sign(browserSecret: string, state: string): string {
     return createHmac('sha256', this.key).update(`${browserSecret}.${state}`).digest('base64url');
@@ -28,7 +32,7 @@ export class CsrfTokens {
     let secret = readCookie(request, COOKIE);
     if (!secret || !/^[A-Za-z0-9_-]{32,64}$/.test(secret)) {
       secret = randomBytes(24).toString('base64url');
-      const secure = request.protocol === 'https' ? '; Secure' : '';
+      const secure = this.secure ? '; Secure' : '';
       reply.header('set-cookie', `${COOKIE}=${secret}; Path=/u; HttpOnly; SameSite=Lax${secure}`);
     }
     return this.sign(secret, state);

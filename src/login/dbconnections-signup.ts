@@ -14,6 +14,27 @@ import type { LoginUsersPort } from './users-port.ts';
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 const PROFILE_FIELDS = ['username', 'given_name', 'family_name', 'name', 'nickname', 'picture'] as const;
 
+/** Auth0's /dbconnections/signup limits on user_metadata: at most 10 fields, each a string of at most 500 characters. */
+const SIGNUP_METADATA_FIELDS = 10;
+const SIGNUP_METADATA_VALUE_CHARS = 500;
+
+/**
+ * Checks sign-up `user_metadata` as Auth0 does; returns Auth0's message for the first fault (the type messages are
+ * Auth0's own, seen by auth0.js users; the count and length messages follow their form), or null.
+ */
+export function signupMetadataError(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) return 'invalid user_metadata type (expected object)';
+  const entries = Object.entries(value);
+  if (entries.length > SIGNUP_METADATA_FIELDS) return `invalid user_metadata (at most ${SIGNUP_METADATA_FIELDS} fields are allowed)`;
+  for (const [key, field] of entries) {
+    const name = key.slice(0, 100);
+    if (typeof field !== 'string') return `invalid user_metadata.${name} type (only strings are allowed)`;
+    if (field.length > SIGNUP_METADATA_VALUE_CHARS) return `invalid user_metadata.${name} length (at most ${SIGNUP_METADATA_VALUE_CHARS} characters are allowed)`;
+  }
+  return null;
+}
+
 function signupError(reply: FastifyReply, status: number, body: Record<string, unknown>) {
   return reply.status(status).header('cache-control', 'no-store').send({ ...body, statusCode: status });
 }
@@ -67,7 +88,9 @@ export async function dbconnectionsSignupRoutes(
       const v = str(f, 2048);
       if (v) profile[f] = v;
     }
-    const userMetadata = body.user_metadata && typeof body.user_metadata === 'object' && !Array.isArray(body.user_metadata) ? (body.user_metadata as Record<string, unknown>) : undefined;
+    const metadataError = signupMetadataError(body.user_metadata);
+    if (metadataError) return signupError(reply, 400, { name: 'BadRequestError', code: metadataError, description: metadataError, message: metadataError });
+    const userMetadata = body.user_metadata ? (body.user_metadata as Record<string, string>) : undefined;
     try {
       const input = { connection: connection.name, email, password, ...profile, ...(userMetadata ? { user_metadata: userMetadata } : {}) };
       const result = await signUpWithActions(users, deps.registration(), input, { client, connection, request, signUps: deps.signUps });

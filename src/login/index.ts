@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { ConnectionsStore } from '../connections/connections-store.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
+import type { Authz } from '../authz/index.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
 import { Upstreams } from '../connections/upstream.ts';
 import { noCredentialsExchangeActions, noRegistrationActions, type CredentialsExchangeHook, type RegistrationHooks } from './action-hooks.ts';
@@ -21,6 +22,8 @@ import { signInManagementRoutes } from './management-routes.ts';
 import { OidcPayloads } from './oidc-payloads.ts';
 import { LoginStates, noPostLoginActions, type PostLoginHook } from './post-login.ts';
 import { ProviderHost } from './provider-host.ts';
+import { issuerOriginHook } from './issuer-origin.ts';
+import { RateLimiter } from '../management/rate-limits.ts';
 import { providerRoutes } from './provider-routes.ts';
 import type { LoginUsersPort } from './users-port.ts';
 import { Listeners } from '../platform/listeners.ts';
@@ -47,6 +50,8 @@ export interface SignInDeps {
   /** Federated users: find by identity, create, sync root attributes (the users domain's UserIdentities). */
   identities: FederatedUsersPort;
   managementAudience: ManagementAudience;
+  /** APIs, roles and permissions (the authz domain). */
+  authz: Authz;
   /** The tenant's display name (tenant settings' `friendly_name`), shown on the hosted pages. */
   tenantName?: () => string | undefined;
 }
@@ -85,8 +90,10 @@ export class SignIn {
       settings: this.settings,
       bruteForce: this.bruteForce,
       managementAudience: deps.managementAudience,
+      authz: deps.authz,
       postLogin: () => this.postLoginHook,
       credentialsExchange: () => this.credentialsExchangeHook,
+      tokenRateLimits: new RateLimiter(deps.db, deps.config.tokenRateLimit),
     });
     this.federated = new FederatedSignIn({
       clients: deps.clients,
@@ -113,22 +120,27 @@ export class SignIn {
   /** The public routes: the provider's paths, the hosted pages, /dbconnections/signup. */
   async registerRoutes(app: FastifyInstance): Promise<void> {
     const secrets = await this.settings.secrets();
-    await app.register(providerRoutes, { host: this.host });
-    await app.register(loginRoutes, {
-      host: this.host,
-      clients: this.deps.clients,
-      connections: this.deps.connections,
-      users: this.deps.users,
-      bruteForce: this.bruteForce,
-      settings: this.settings,
-      csrf: new CsrfTokens(secrets.csrfKey),
-      postLogin: () => this.postLoginHook,
-      registration: () => this.registrationHooks,
-      loginStates: this.loginStates,
-      federated: this.federated,
-      signUps: this.signUps,
+    const { issuer } = this.deps.config;
+    // One scope for every route that reaches the provider or builds a URL: they all see the issuer's origin.
+    await app.register(async (signIn) => {
+      signIn.addHook('onRequest', issuerOriginHook(issuer));
+      await signIn.register(providerRoutes, { host: this.host });
+      await signIn.register(loginRoutes, {
+        host: this.host,
+        clients: this.deps.clients,
+        connections: this.deps.connections,
+        users: this.deps.users,
+        bruteForce: this.bruteForce,
+        settings: this.settings,
+        csrf: new CsrfTokens(secrets.csrfKey, issuer.startsWith('https:')),
+        postLogin: () => this.postLoginHook,
+        registration: () => this.registrationHooks,
+        loginStates: this.loginStates,
+        federated: this.federated,
+        signUps: this.signUps,
+      });
+      await signIn.register(federatedRoutes, { host: this.host, federated: this.federated, settings: this.settings, issuer });
     });
-    await app.register(federatedRoutes, { host: this.host, federated: this.federated, settings: this.settings, issuer: this.deps.config.issuer });
     await app.register(dbconnectionsSignupRoutes, {
       clients: this.deps.clients, connections: this.deps.connections, users: this.deps.users, registration: () => this.registrationHooks,
       signUps: this.signUps,

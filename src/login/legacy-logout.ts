@@ -7,7 +7,7 @@ import { PAGE_HEADERS } from './pages/layout.ts';
 import { messagePage } from './pages/login-pages.ts';
 
 /** Auth0 compares without the query string; a trailing slash on a bare origin is not significant. */
-function sameLogoutUrl(allowed: string, wanted: string): boolean {
+export function sameLogoutUrl(allowed: string, wanted: string): boolean {
   const a = URL.parse(allowed);
   const w = URL.parse(wanted);
   if (!a || !w) return false;

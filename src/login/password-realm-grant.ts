@@ -10,7 +10,7 @@ import { firstLanguage } from './action-hooks.ts';
 import { PASSWORD_REALM_GRANT } from './client-metadata.ts';
 import { passwordLogin, type PasswordLoginDeps } from './password-login.ts';
 import type { LoginStates, PostLoginHook } from './post-login.ts';
-import type { resourceIndicatorsFeature } from './resource-servers.ts';
+import { OIDC_SCOPES, type resourceIndicatorsFeature } from './resource-servers.ts';
 import { TTL } from './provider-factory.ts';
 
 export interface PasswordGrantDeps extends PasswordLoginDeps {
@@ -26,8 +26,6 @@ export interface PasswordGrantDeps extends PasswordLoginDeps {
 function tokenError(status: number, error: string, description: string): Error {
   return Object.assign(new errors.CustomOIDCProviderError(error, description), { status, statusCode: status });
 }
-
-const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
 
 export function registerPasswordGrants(provider: Provider, deps: PasswordGrantDeps): void {
   async function handler(ctx: KoaContextWithOIDC) {
@@ -50,16 +48,20 @@ export function registerPasswordGrants(provider: Provider, deps: PasswordGrantDe
     }
     const user = result.user;
     const requested = (params.scope ?? 'openid').split(' ').filter(Boolean);
-    const oidcScopes = requested.filter((s) => OIDC_SCOPES.has(s) && (s !== 'offline_access' || client.grantTypeAllowed('refresh_token')));
+    const resource = typeof params.resource === 'string' ? params.resource : undefined;
+    // Before anything is written: an unknown audience is "Service not found", and RBAC may narrow the API scopes.
+    const info = resource ? await deps.resources.userResourceServerInfo(ctx, resource, client.clientId, user.user_id) : undefined;
+    const offline = client.grantTypeAllowed('refresh_token') && (await deps.resources.allowsOfflineAccess(resource));
+    const oidcScopes = requested.filter((s) => OIDC_SCOPES.has(s) && (s !== 'offline_access' || offline));
 
     const grant = new provider.Grant({ accountId: user.user_id, clientId: client.clientId });
     grant.addOIDCScope(oidcScopes.join(' '));
     let resourceServer: any;
-    const resource = typeof params.resource === 'string' ? params.resource : undefined;
-    if (resource) {
-      const info = await deps.resources.getResourceServerInfo(ctx, resource, client);
+    // The API's own scopes: the OIDC ones the resource server also lists are already in oidcScopes.
+    let apiScopes: string[] = [];
+    if (resource && info) {
       resourceServer = new provider.ResourceServer(resource, info);
-      const apiScopes = requested.filter((s) => resourceServer.scopes.has(s));
+      apiScopes = [...new Set(requested.filter((s) => resourceServer.scopes.has(s) && !OIDC_SCOPES.has(s)))];
       grant.addResourceScope(resource, apiScopes.join(' '));
     }
     await grant.save();
@@ -82,7 +84,7 @@ export function registerPasswordGrants(provider: Provider, deps: PasswordGrantDe
     }
     await deps.loginStates.save(grant.jti, { claims: outcome.claims, connection: eventConnection }, TTL.Grant);
 
-    const scope = [...oidcScopes, ...(resourceServer ? requested.filter((s) => resourceServer.scopes.has(s)) : [])].join(' ');
+    const scope = [...new Set([...oidcScopes, ...apiScopes])].join(' ');
     const at = new provider.AccessToken({ accountId: user.user_id, client, grantId: grant.jti, gty: 'password', scope: scope || undefined });
     if (resourceServer) at.resourceServer = resourceServer;
     else at.claims = {};

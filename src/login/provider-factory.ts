@@ -7,6 +7,7 @@ import type { JWK } from 'jose';
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { ConnectionsStore } from '../connections/connections-store.ts';
 import type { AccessTokens, ManagementAudience } from '../management/access-tokens.ts';
+import type { Authz } from '../authz/index.ts';
 import type { BruteForceGuard } from './brute-force.ts';
 import { SCOPE_CLAIMS } from './claims.ts';
 import { allowedOrigins, ClientAdapter } from './client-metadata.ts';
@@ -15,23 +16,27 @@ import type { LoginSettings } from './login-settings.ts';
 import type { OidcPayloads } from './oidc-payloads.ts';
 import { PAGE_HEADERS } from './pages/layout.ts';
 import { logoutPage, messagePage } from './pages/login-pages.ts';
-import { legacyLogout } from './legacy-logout.ts';
+import { legacyLogout, sameLogoutUrl } from './legacy-logout.ts';
 import { registerPasswordGrants } from './password-realm-grant.ts';
 import type { CredentialsExchangeHook } from './action-hooks.ts';
 import type { LoginStates, PostLoginHook } from './post-login.ts';
 import { resourceIndicatorsFeature } from './resource-servers.ts';
 import { auth0AccessTokenShape, extraTokenClaimsWith, findAccountWith, keepCustomClaims } from './token-claims.ts';
-import { auth0TokenErrors, normalizeTokenRequest } from './token-request.ts';
+import { auth0TokenErrors, limitTokenRequests, normalizeTokenRequest } from './token-request.ts';
+import type { RateLimiter } from '../management/rate-limits.ts';
 import { answerUnservedMethods } from './unserved-methods.ts';
 import { protectProviderPages } from './provider-page-headers.ts';
 import { userinfoForJwtAccessTokens } from './userinfo-jwt.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
-/** Auth0's lifetimes: ID token 10 h, API access token 24 h, refresh token 30 days (absolute). */
+/** The API's token_lifetime (resource-servers.ts puts it on the token's resource server); 24 h otherwise, as Auth0. */
+const apiLifetime = (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 86400;
+
+/** Auth0's lifetimes: ID token 10 h, API access token from the API (24 h by default), refresh token 30 days (absolute). */
 export const TTL = {
   IdToken: 36000,
-  AccessToken: 86400,
-  ClientCredentials: 86400,
+  AccessToken: apiLifetime,
+  ClientCredentials: apiLifetime,
   AuthorizationCode: 600,
   RefreshToken: 30 * 86400,
   Interaction: 3600,
@@ -47,12 +52,16 @@ export interface ProviderDeps {
   loginStates: LoginStates;
   settings: LoginSettings;
   managementAudience: ManagementAudience;
+  /** The tenant's APIs, roles and permissions: what a token for an API may carry. */
+  authz: Authz;
   connections: ConnectionsStore;
   bruteForce: BruteForceGuard;
   tokens: AccessTokens;
   /** Read at each login and refresh, so the Actions engine can be plugged in after start-up. */
   postLogin: () => PostLoginHook;
   credentialsExchange: () => CredentialsExchangeHook;
+  /** The per-IP limit of POST /oauth/token (off when absent or its limit is 0). */
+  tokenRateLimits?: RateLimiter;
 }
 
 export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; cookieKeys: string[] }): Promise<Provider> {
@@ -64,11 +73,11 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
     return connection ? { id: connection.id, name: connection.name, strategy: connection.strategy, metadata: connection.metadata } : null;
   };
   const claimsDeps = {
-    users, loginStates, issuer, managementAudience: managementAudience.canonical, credentialsExchange: deps.credentialsExchange, clientMetadata,
+    users, loginStates, issuer, managementAudience: managementAudience.canonical, credentialsExchange: deps.credentialsExchange, clientMetadata, authz: deps.authz,
     postLogin: deps.postLogin, connectionByName,
   };
   const findAccount = findAccountWith(claimsDeps);
-  const resources = resourceIndicatorsFeature({ clients, managementAudience });
+  const resources = resourceIndicatorsFeature({ clients, authz: deps.authz });
   const cookie = { httpOnly: true, sameSite: 'lax', signed: true, secure: issuer.startsWith('https:') };
 
   const provider = new Provider(issuer, {
@@ -122,8 +131,8 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
       requestObjectSigningAlgValues: ['RS256', 'PS256', 'ES256'],
     },
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }, code: { scopes: Set<string> }) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }, code: { scopes: Set<string>; resource?: unknown }) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access') && (await resources.allowsOfflineAccess(code.resource)),
     ttl: TTL,
     features: {
       devInteractions: { enabled: false },
@@ -149,17 +158,25 @@ export async function createProvider(deps: ProviderDeps, keys: { jwks: JWK[]; co
       ctx.body = messagePage(await settings.theme(), 'Something went wrong', `${out.error}: ${out.error_description ?? ''}`, { alert: true });
     },
   });
-  provider.proxy = false;
+  // The forwarded headers it reads are the issuer's own, set by issuerOriginHook before any request reaches it.
+  provider.proxy = true;
 
   // Presented secrets are hashed and compared with the stored SHA-256 digest by the clients domain.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientId: string }, presented: string) {
     return clients.verifySecret(this.clientId, presented);
+  };
+  // /oidc/logout matches post_logout_redirect_uri as /v2/logout matches returnTo: a registered
+  // `http://localhost:4000/` allows `http://localhost:4000` (express-openid-connect's idpLogout sends the bare origin).
+  const exactLogoutUri = provider.Client.prototype.postLogoutRedirectUriAllowed;
+  provider.Client.prototype.postLogoutRedirectUriAllowed = function postLogoutRedirectUriAllowed(this: { postLogoutRedirectUris?: string[] }, uri: string) {
+    return exactLogoutUri.call(this, uri) || (this.postLogoutRedirectUris ?? []).some((allowed) => sameLogoutUrl(allowed, uri));
   };
   keepCustomClaims(provider);
   registerPasswordGrants(provider, { ...deps, resources, findAccount, clientMetadata });
   // Steps in front of the provider's routes, in order.
   provider.use(protectProviderPages);
   provider.use(answerUnservedMethods);
+  provider.use(limitTokenRequests(deps.tokenRateLimits));
   provider.use(auth0TokenErrors);
   provider.use(normalizeTokenRequest({ clients, managementAudience }));
   provider.use(keepOfflineAccess);

@@ -1,18 +1,19 @@
-// Auth0's `audience` is RFC 8707's resource indicator. Which APIs exist and what a token for each may carry:
-// the Management API (client grants decide machine scopes; users get the current-user scopes), and every other
-// API some client grant names. Access tokens for an API are RS256 JWTs; without an audience the access token is
-// opaque and good only for /userinfo, as with Auth0.
+// Auth0's `audience` is RFC 8707's resource indicator. Which APIs exist and what a token for each may carry come
+// from the authz domain's registry: an unknown audience is "Service not found", as on Auth0. Machine tokens carry
+// their client grant's scopes; a user's token carries the API scopes asked for — under the API's RBAC
+// (`enforce_policies`) only those the user holds — decided at the token endpoint (code exchange and every
+// refresh), so a role removed is gone from the next refreshed token. The Management API gives users the
+// current-user scopes only. Without an audience the access token is opaque and good only for /userinfo.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { machineTokenScopes, scopeValues, tokenLifetime, userTokenScopes, type Authz, type ResourceServer } from '../authz/index.ts';
 import type { ClientsStore } from '../clients/clients-store.ts';
-import type { ManagementAudience } from '../management/access-tokens.ts';
-import { MANAGEMENT_TOKEN_LIFETIME_SECONDS } from '../management/access-tokens.ts';
 import { USER_CONTEXT_SCOPES } from '../management/scopes.ts';
 
 /** As on Auth0, a user's API access token also lists the OIDC scopes granted (and `openid` makes it good at /userinfo). */
-const OIDC_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];
+export const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
 
-/** Auth0's default access-token lifetime for APIs (token_lifetime 86400 s). */
+/** Auth0's access-token lifetime for the Management API's user tokens (token_lifetime 86400 s). */
 export const API_ACCESS_TOKEN_SECONDS = 86400;
 
 /** Auth0 answers an unknown or ungranted audience with 403 access_denied and says which. */
@@ -22,24 +23,51 @@ function accessDenied(description: string): Error {
 
 export interface ResourceServerDeps {
   clients: ClientsStore;
-  managementAudience: ManagementAudience;
+  authz: Authz;
 }
 
-/** Scopes of this request: its `scope` parameter, or at the token endpoint those of the code or refresh token. */
-function requestedScopes(ctx: KoaContextWithOIDC): string[] {
+const heldThisRequest = new WeakMap<object, Map<string, Promise<string[]>>>();
+
+/** The user's permissions for one API, read once per request (the resource check and the claims both ask). */
+export function heldPermissions(ctx: object, authz: Authz, userId: string, identifier: string): Promise<string[]> {
+  let memo = heldThisRequest.get(ctx);
+  if (!memo) heldThisRequest.set(ctx, (memo = new Map()));
+  const key = `${userId}\u0000${identifier}`;
+  let held = memo.get(key);
+  if (!held) memo.set(key, (held = authz.permissionsOf(userId, identifier)));
+  return held;
+}
+
+/** At the token endpoint the user is known (the code's or the refresh token's); at /authorize the grant takes the ceiling. */
+function tokenEndpointAccount(ctx: KoaContextWithOIDC): string | undefined {
+  if (ctx.oidc.route !== 'token') return undefined;
   const entities = ctx.oidc.entities ?? {};
-  const sources: unknown[] = [ctx.oidc.params?.scope, entities.AuthorizationCode?.scope, entities.RefreshToken?.scope];
-  return [...new Set(sources.flatMap((s) => (typeof s === 'string' ? s.split(' ') : [])).filter(Boolean))];
+  return entities.AuthorizationCode?.accountId ?? entities.RefreshToken?.accountId;
 }
 
-function jwtResourceServer(audience: string, scope: string[], ttl: number) {
-  return { audience, scope: scope.join(' '), accessTokenFormat: 'jwt', accessTokenTTL: ttl, jwt: { sign: { alg: 'RS256' } } };
+function jwtResourceServer(audience: string, scope: Iterable<string>, ttl: number) {
+  return { audience, scope: [...new Set(scope)].join(' '), accessTokenFormat: 'jwt' as const, accessTokenTTL: ttl, jwt: { sign: { alg: 'RS256' as const } } };
 }
 
 export function resourceIndicatorsFeature(deps: ResourceServerDeps) {
-  const { clients, managementAudience } = deps;
+  const { clients, authz } = deps;
   const notAuthorized = (indicator: string) =>
     accessDenied(`Client is not authorized to access "${indicator}". You need to create a "client-grant" associated to this API.`);
+  const apiOrDenied = async (indicator: string) => (await authz.findApi(indicator)) ?? Promise.reject(accessDenied(`Service not found: ${indicator}`));
+
+  /** What a token for this user (or, before the user is known, any user) may carry for the API. */
+  async function forUser(ctx: object, api: ResourceServer, clientId: string, accountId: string | undefined) {
+    if (api.is_system) {
+      // A user reaches the Management API only through the current-user scopes (guard.ts enforces their reach).
+      return jwtResourceServer(api.identifier, [...OIDC_SCOPES, ...USER_CONTEXT_SCOPES], API_ACCESS_TOKEN_SECONDS);
+    }
+    let scopes = scopeValues(api);
+    if (accountId) scopes = userTokenScopes(api, scopes, api.enforce_policies ? await heldPermissions(ctx, authz, accountId, api.identifier) : []);
+    const browserApp = (await clients.get(clientId))?.app_type === 'spa';
+    // Without offline access the token does not claim `offline_access` (no refresh token comes with it either).
+    const oidcScopes = [...OIDC_SCOPES].filter((s) => s !== 'offline_access' || api.allow_offline_access);
+    return jwtResourceServer(api.identifier, [...oidcScopes, ...scopes], tokenLifetime(api, browserApp));
+  }
 
   return {
     enabled: true,
@@ -54,22 +82,23 @@ export function resourceIndicatorsFeature(deps: ResourceServerDeps) {
       return true;
     },
     async getResourceServerInfo(ctx: KoaContextWithOIDC, indicator: string, client: { clientId: string }) {
-      const isManagement = managementAudience.accepted.includes(indicator);
-      const audience = isManagement ? managementAudience.canonical : indicator;
-      const machine = ctx.oidc.params?.grant_type === 'client_credentials';
-      if (machine) {
-        const [grant] = await clients.listGrants({ client_id: client.clientId, audience });
+      const api = await apiOrDenied(indicator);
+      if (ctx.oidc.params?.grant_type === 'client_credentials') {
+        const [grant] = await clients.listGrants({ client_id: client.clientId, audience: api.identifier });
         if (!grant) throw notAuthorized(indicator);
-        return jwtResourceServer(audience, grant.scope, MANAGEMENT_TOKEN_LIFETIME_SECONDS);
+        return jwtResourceServer(api.identifier, machineTokenScopes(api, grant.scope), api.token_lifetime);
       }
-      if (isManagement) {
-        // A user reaches the Management API only through the current-user scopes (guard.ts enforces their reach).
-        return jwtResourceServer(audience, [...OIDC_SCOPES, ...USER_CONTEXT_SCOPES], API_ACCESS_TOKEN_SECONDS);
-      }
-      // Any API a client grant names is known; without RBAC, a user token may carry the scopes it asks for.
-      const known = await clients.listGrants({ audience });
-      if (known.length === 0) throw accessDenied(`Service not found: ${indicator}`);
-      return jwtResourceServer(audience, [...new Set([...OIDC_SCOPES, ...requestedScopes(ctx)])], API_ACCESS_TOKEN_SECONDS);
+      return forUser(ctx, api, client.clientId, tokenEndpointAccount(ctx));
+    },
+    /** The password grants know the user before they build the token. */
+    async userResourceServerInfo(ctx: object, indicator: string, clientId: string, accountId: string) {
+      return forUser(ctx, await apiOrDenied(indicator), clientId, accountId);
+    },
+    /** Auth0 issues refresh tokens for an API only where it allows offline access (the Management API keeps Portrait's behaviour). */
+    async allowsOfflineAccess(resource: unknown): Promise<boolean> {
+      if (typeof resource !== 'string') return true;
+      const api = await authz.findApi(resource);
+      return !api || api.is_system || api.allow_offline_access;
     },
   };
 }

@@ -1,25 +1,31 @@
 // How oidc-provider gets its claims: findAccount reads the profile fresh on every use (so a refresh carries a
 // changed picture without a new login) and, in a refresh-token exchange, runs the post-login Actions again on
 // it (refresh-post-login.ts); assembleClaims shapes it, and two small adapters bend the provider's output to
-// Auth0's: custom claims survive the provider's claim mask, and JWT access tokens look like Auth0's.
+// Auth0's: custom claims survive the provider's claim mask, and JWT access tokens look like Auth0's — or, for an
+// API whose token_dialect says so, like RFC 9068's — with the `permissions` claim for the `_authz` dialects.
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { carriesPermissions, isRfc9068, type Authz, type TokenDialect } from '../authz/index.ts';
 import type { CredentialsExchangeHook } from './action-hooks.ts';
 import { firstLanguage } from './action-hooks.ts';
 import { assembleClaims, STANDARD_CLAIMS, type ClaimsUse } from './claims.ts';
 import { isRefreshExchange, postLoginOnRefresh, type RefreshPostLoginDeps } from './refresh-post-login.ts';
+import { heldPermissions } from './resource-servers.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
 /** Claims from assembleClaims that are not OIDC standard claims ride under this key past the provider's mask. */
 const CUSTOM = Symbol('portrait.customClaims');
 /** Actions' scope changes, left on the token by extraTokenClaims for the JWT customizer (same token object). */
 const SCOPE_CHANGES = Symbol('portrait.scopeChanges');
+/** The token_dialect of the token's API, left by extraTokenClaims for the JWT customizer (same token object). */
+const DIALECT = Symbol('portrait.tokenDialect');
 
 export interface TokenClaimsDeps extends RefreshPostLoginDeps {
   users: LoginUsersPort;
   issuer: string;
   managementAudience: string;
+  authz: Authz;
   /** Read at each machine token, so the Actions engine can be plugged in after start-up. */
   credentialsExchange?: () => CredentialsExchangeHook;
 }
@@ -94,11 +100,31 @@ export function keepCustomClaims(provider: Provider): void {
   Object.defineProperty(provider, 'Claims', { value: ClaimsWithCustom, configurable: true });
 }
 
-type IssuedToken = { kind?: string; clientId?: string; accountId?: string; grantId?: string; scope?: string; aud?: unknown; resourceServer?: { audience?: string }; [SCOPE_CHANGES]?: { added: string[]; removed: string[] } };
+type IssuedToken = {
+  kind?: string; clientId?: string; accountId?: string; grantId?: string; scope?: string; aud?: unknown; resourceServer?: { audience?: string };
+  [SCOPE_CHANGES]?: { added: string[]; removed: string[] };
+  [DIALECT]?: TokenDialect;
+};
 
-/** Actions' access-token claims: post-login's for tokens issued to a user, credentials-exchange's for machines. */
+/**
+ * Extra access-token claims: the Actions' (post-login's for a user, credentials-exchange's for a machine) and,
+ * for an API with an `_authz` dialect, `permissions` — every permission the user holds for the API, or for a
+ * machine the scopes its grant gives (decision: Auth0 documents the claim for users; see src/authz/README.md).
+ */
 export function extraTokenClaimsWith(deps: TokenClaimsDeps) {
   return async function extraTokenClaims(ctx: KoaContextWithOIDC, token: IssuedToken) {
+    const audience = token.resourceServer?.audience;
+    const api = audience ? await deps.authz.findApi(audience) : null;
+    if (api) token[DIALECT] = api.token_dialect;
+    const claims = await actionClaims(ctx, token);
+    if (!api || api.is_system || !carriesPermissions(api)) return claims;
+    const permissions = token.accountId
+      ? await heldPermissions(ctx, deps.authz, token.accountId, api.identifier)
+      : (token.scope ?? '').split(' ').filter(Boolean);
+    return { ...claims, permissions };
+  };
+
+  async function actionClaims(ctx: KoaContextWithOIDC, token: IssuedToken) {
     if (token.kind === 'ClientCredentials') return credentialsExchangeClaims(ctx, deps, token);
     if (!token.accountId) return undefined;
     const custom = await deps.loginStates.claimsFor(grantIdOf(ctx, token));
@@ -110,18 +136,20 @@ export function extraTokenClaimsWith(deps: TokenClaimsDeps) {
     if (!user) return undefined;
     const isAuth0Api = token.resourceServer?.audience === deps.managementAudience;
     return assembleClaims({ use: 'access_token', user, scopes: new Set((token.scope ?? '').split(' ')), custom, isAuth0Api });
-  };
+  }
 }
 
 /**
  * Auth0's access-token shape: `typ: JWT`, `azp` instead of `client_id`; machine tokens have
  * `sub: <client_id>@clients` and `gty: client-credentials`; user tokens with `openid` are also good at /userinfo.
+ * The RFC 9068 dialects keep the profile's `typ: at+jwt` and `client_id` (with `jti`), and no `azp`/`gty`.
  */
 export function auth0AccessTokenShape(issuer: string) {
   const userinfoAudience = `${issuer}userinfo`;
   return async function customizeJwt(_ctx: unknown, token: IssuedToken & { kind: string; clientId: string }, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) {
     const { payload } = jwt;
-    jwt.header = { typ: 'JWT' };
+    const rfc9068 = isRfc9068({ token_dialect: token[DIALECT] ?? 'access_token' });
+    jwt.header = { typ: rfc9068 ? 'at+jwt' : 'JWT' };
     const changes = token[SCOPE_CHANGES];
     if (changes) {
       // api.accessToken.addScope/removeScope of the login: the JWT's scope claim is what APIs read.
@@ -130,11 +158,16 @@ export function auth0AccessTokenShape(issuer: string) {
       for (const s of changes.removed) scopes.delete(s);
       payload.scope = scopes.size ? [...scopes].join(' ') : undefined;
     }
-    delete payload.client_id;
-    payload.azp = token.clientId;
+    if (rfc9068) {
+      payload.client_id = token.clientId;
+      delete payload.azp;
+    } else {
+      delete payload.client_id;
+      payload.azp = token.clientId;
+    }
     if (token.kind === 'ClientCredentials') {
       payload.sub = `${token.clientId}@clients`;
-      payload.gty = 'client-credentials';
+      if (!rfc9068) payload.gty = 'client-credentials';
       return;
     }
     if ((token.scope ?? '').split(' ').includes('openid') && typeof payload.aud === 'string' && payload.aud !== userinfoAudience) {

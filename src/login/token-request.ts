@@ -4,6 +4,7 @@
 // back with Auth0's codes where they differ from RFC 6749's.
 import type { ClientsStore } from '../clients/clients-store.ts';
 import type { ManagementAudience } from '../management/access-tokens.ts';
+import type { RateLimiter } from '../management/rate-limits.ts';
 import { PASSWORD_REALM_GRANT } from './client-metadata.ts';
 
 /** Auth0 bodies are small; this bounds what a client can make us read (oidc-provider's own cap is 56 KiB). */
@@ -78,6 +79,23 @@ const oauthError = (ctx: any, status: number, error: string, description: string
   ctx.body = { error, error_description: description };
 };
 
+/**
+ * The Authentication API's limit on POST /oauth/token, per client IP (PORTRAIT_TOKEN_RATE_LIMIT, off by default:
+ * behind a proxy that is not trusted every client shares one IP). Same counter and headers as the Management API.
+ */
+export function limitTokenRequests(limiter: RateLimiter | undefined) {
+  return async function limitTokens(ctx: any, next: () => Promise<void>) {
+    if (!limiter?.enabled || ctx.method !== 'POST' || ctx.path !== '/oauth/token') return next();
+    const verdict = await limiter.hit(`token-ip:${ctx.ip}`);
+    ctx.set('x-ratelimit-limit', String(verdict.limit));
+    ctx.set('x-ratelimit-remaining', String(verdict.remaining));
+    ctx.set('x-ratelimit-reset', String(verdict.reset));
+    if (verdict.allowed) return next();
+    ctx.set('retry-after', String(verdict.retryAfter));
+    return oauthError(ctx, 429, 'too_many_requests', 'Global limit has been reached');
+  };
+}
+
 export function normalizeTokenRequest(deps: { clients: ClientsStore; managementAudience: ManagementAudience }) {
   return async function normalize(ctx: any, next: () => Promise<void>) {
     if (ctx.method !== 'POST' || (ctx.path !== '/oauth/token' && ctx.path !== '/oauth/revoke')) return next();
@@ -129,6 +147,11 @@ export async function auth0TokenErrors(ctx: any, next: () => Promise<void>) {
   if (body.error === 'invalid_client') {
     ctx.status = 401;
     ctx.body = { error: 'access_denied', error_description: 'Unauthorized' };
+  } else if (body.error === 'invalid_grant' && ctx.req.body?.grant_type === 'refresh_token') {
+    // Auth0 gives one answer for an unknown, expired, revoked or rotated-out refresh token, and for one whose user
+    // was deleted (Auth0 deletes a user's refresh tokens with the user): 403 "Unknown or invalid refresh token.".
+    ctx.status = 403;
+    ctx.body = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
   } else if (body.error === 'unauthorized_client') {
     const grantType = ctx.req.body?.grant_type;
     ctx.status = 403;

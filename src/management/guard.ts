@@ -1,9 +1,10 @@
 // The Management API's door: every route under /api/v2 declares the scopes Auth0 names for it in
 // `config.scopes`; a route that declares none refuses to register (fail closed). Each request is authenticated
 // before its body is even read, then checked against those scopes.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../platform/errors.ts';
 import { InvalidAccessToken, type AccessTokens } from './access-tokens.ts';
+import type { RateLimiter } from './rate-limits.ts';
 import { USER_CONTEXT_SCOPES } from './scopes.ts';
 
 export type Principal =
@@ -23,6 +24,21 @@ declare module 'fastify' {
 export interface GuardOptions {
   tokens: AccessTokens;
   audiences: string[];
+  /** Auth0's rate limits; counted per client (or user, for user-context tokens), per IP without a valid token. */
+  rateLimits?: RateLimiter;
+}
+
+/** Counts the request against `key`'s window, sets Auth0's headers, and refuses it past the limit. */
+async function applyRateLimit(limiter: RateLimiter | undefined, key: string, reply: FastifyReply): Promise<void> {
+  if (!limiter?.enabled) return;
+  const verdict = await limiter.hit(key);
+  reply.header('x-ratelimit-limit', String(verdict.limit));
+  reply.header('x-ratelimit-remaining', String(verdict.remaining));
+  reply.header('x-ratelimit-reset', String(verdict.reset));
+  if (!verdict.allowed) {
+    reply.header('retry-after', String(verdict.retryAfter));
+    throw new ApiError('too_many_requests', 'Global limit has been reached');
+  }
 }
 
 function bearerToken(request: FastifyRequest): string {
@@ -56,16 +72,18 @@ export function installManagementGuard(api: FastifyInstance, options: GuardOptio
     }
   });
 
-  api.addHook('onRequest', async (request) => {
+  api.addHook('onRequest', async (request, reply) => {
     const required = request.routeOptions.config.scopes ?? [];
-    let payload;
+    let principal: Principal;
     try {
-      payload = await options.tokens.verify(bearerToken(request), options.audiences);
+      principal = principalFrom(await options.tokens.verify(bearerToken(request), options.audiences));
     } catch (error) {
+      // Callers without a valid token are counted too (by IP), so that they cannot hammer token verification.
+      await applyRateLimit(options.rateLimits, `ip:${request.ip}`, reply);
       if (error instanceof InvalidAccessToken) throw new ApiError('invalid_token', error.message);
       throw error;
     }
-    const principal = principalFrom(payload);
+    await applyRateLimit(options.rateLimits, principal.kind === 'client' ? `client:${principal.clientId}` : `user:${principal.userId}`, reply);
     if (!required.some((s) => principal.scopes.has(s))) {
       throw new ApiError('insufficient_scope', `Insufficient scope, expected any of: ${required.join(',')}`);
     }

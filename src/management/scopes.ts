@@ -1,5 +1,5 @@
 // The Management API scopes, named as Auth0 names them. The bootstrap client holds all of them.
-const RESOURCES = ['users', 'clients', 'client_grants', 'connections', 'actions', 'tenant_settings', 'signing_keys', 'user_blocks', 'jobs', 'branding',
+const RESOURCES = ['users', 'clients', 'client_grants', 'connections', 'actions', 'tenant_settings', 'signing_keys', 'user_blocks', 'jobs', 'branding', 'resource_servers', 'roles',
   'email_provider', 'email_templates'];
 
 export const MANAGEMENT_SCOPES: readonly string[] = [
@@ -10,6 +10,9 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'read:client_keys',
   'update:client_keys',
   'read:logs',
+  'read:role_members',
+  'create:role_members',
+  'delete:role_members',
 ];
 
 /** Scopes a token issued to a user (not a client) may carry; they reach only that user. */

@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   inexistent_job: 404,
   inexistent_action: 404,
   inexistent_action_version: 404,
+  inexistent_resource_server: 404,
+  inexistent_role: 404,
   not_found: 404,
   method_not_allowed: 405,
   /** The client took too long to send its request (Node's request timeout). */

@@ -20,6 +20,9 @@ export const newJobId = (): string => `job_${randomAlphanumeric(16)}`;
 export const newClientId = (): string => randomAlphanumeric(32);
 export const newClientSecret = (): string => randomBytes(48).toString('base64url');
 export const newClientGrantId = (): string => `cgr_${randomAlphanumeric(16)}`;
+export const newRoleId = (): string => `rol_${randomAlphanumeric(16)}`;
+/** Auth0's API ids are 24 hex characters. */
+export const newResourceServerId = (): string => randomBytes(12).toString('hex');
 export const newRequestId = (): string => `req_${randomAlphanumeric(12)}`;
 
 export const ID_PATTERNS = {

@@ -102,7 +102,7 @@ describe('luceneToSql', () => {
   });
 
   it('refuses what it does not support with invalid_query_string', () => {
-    for (const q of ['name:(a OR b)', 'name:/re.*/', 'name:john~', '"unterminated', 'logins_count:abc', 'blocked:maybe', 'picture:x', 'logins_count:1*', 'user_metadata:x']) {
+    for (const q of ['name:(a OR b)', 'name:/re.*/', 'name:john~', '"unterminated', 'logins_count:abc', 'blocked:maybe', 'picture:x', 'logins_count:1*', 'user_metadata:x', 'user_metadata.plan:s*', 'user_metadata.plan:*old', 'user_metadata.plan:g?ld', 'user_metadata.score:[1 TO 5]', 'user_metadata.score:>1']) {
       expect(rejects(q)).toMatch(/^Query validation error: '.+' on property q\.$/);
     }
     expect(rejects(Array.from({ length: 65 }, (_, i) => `a${i}`).join(' OR '))).toContain('more than 64 terms');

@@ -87,6 +87,9 @@ function tag(ast: TagToken, ctx: Context): RawBuilder<SqlBool> {
   if (op !== ':' && op !== ':=') return compare(ctx, fieldName, spec, op, raw);
   if (wildcard) {
     if (/^\*+$/.test(raw)) return exists(ctx, spec);
+    // Auth0 refuses wildcards on user_metadata (it does not index those fields for them); Portrait follows, so a
+    // query that works here works on Auth0 too. `user_metadata.x:*` (the field exists) stays, as `_exists_` does.
+    if (spec.kind === 'json' && spec.column === 'user_metadata') throw queryError(`Wildcards are not supported on user_metadata fields: ${fieldName}`);
     const parts = parsePattern(raw);
     checkPattern(fieldName, parts);
     return matches(ctx, fieldName, spec, parts);

@@ -25,7 +25,7 @@ const QUERIES: [string, string[]][] = [
   ['user_metadata.tags:"b"', ['alice']],
   ['user_metadata.score:5', ['alice']],
   ['user_metadata.display.fontSize:13', ['alice']],
-  ['user_metadata.plan:s*', ['bob']],
+  ['user_metadata.plan:*', ['alice', 'bob']],
   ['app_metadata.x.y:1', ['alice']],
   ['app_metadata.vip:true', ['alice']],
   ['_exists_:user_metadata.plan', ['alice', 'bob']],
