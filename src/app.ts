@@ -65,6 +65,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   // The Authentication API (/authorize, /oauth/token, /.well-known/*, /userinfo, logout) is oidc-provider's;
   // the hosted login pages and /dbconnections/signup are fastify routes of the sign-in domain.
   await services.signIn.registerRoutes(app);
+  await services.email.registerRoutes(app);
   await app.register(avatarRoutes, { settings: services.tenantSettings, gravatarProxy: services.gravatarProxy });
   await app.register(pictureServingRoutes, { blobs: services.blobs });
 
@@ -81,6 +82,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(rolesRoutes, { authz: services.authz, users: services.users });
       await api.register(userAccessRoutes, { authz: services.authz, users: services.users });
       await services.signIn.registerManagementRoutes(api);
+      await services.email.registerManagementRoutes(api);
       await api.register(usersRoutes, { users: services.users });
       await api.register(actionsRoutes, { actions: services.actions });
       await api.register(tenantSettingsRoutes, { tenantSettings: services.tenantSettings });
@@ -104,6 +106,9 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   // before the database is closed.
   app.addHook('onReady', async () => services.jobs.runner.start(app.log));
   app.addHook('onClose', async () => services.jobs.runner.stop());
+  // The same for this node's mail sender: mails being sent finish, claimed ones are handed back.
+  app.addHook('onReady', async () => services.email.start(app.log));
+  app.addHook('onClose', async () => services.email.stop());
 
   return app;
 }

@@ -69,6 +69,21 @@ export interface Config {
   adminUser: { email: string; password: string } | null;
   /** Where the built dashboard is (PORTRAIT_CONSOLE_DIR, default dist/web of this checkout). */
   consoleDir: string;
+  email: EmailConfig;
+}
+
+/** Mail (src/email/). */
+export interface EmailConfig {
+  /** smtp:// or smtps:// URL of a relay; null with no provider set through the API → .eml files in DATA_DIR/outbox. */
+  smtpUrl: string | null;
+  /** Sender when neither the template nor the provider names one. */
+  defaultFrom: string;
+  /** Mails one address may be sent per hour (verification, reset, …); more are dropped and logged. */
+  perAddressPerHour: number;
+  /** How long a node's claim on outbox rows lasts before another node may send them. */
+  leaseSeconds: number;
+  /** Rows a worker claims and sends at once. */
+  batchSize: number;
 }
 
 /** Bulk import/export jobs (src/jobs/). */
@@ -216,6 +231,20 @@ function jobsFrom(env: Env): JobsConfig {
   };
 }
 
+function emailFrom(env: Env, issuer: string): EmailConfig {
+  const smtpUrl = env.PORTRAIT_SMTP_URL || null;
+  if (smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) throw new ConfigError('PORTRAIT_SMTP_URL', 'expected smtp://[user:pass@]host:port or smtps://…');
+  const defaultFrom = env.PORTRAIT_EMAIL_FROM || `no-reply@${new URL(issuer).hostname}`;
+  if (!/^[^\s@<>,]+@[A-Za-z0-9.-]+$/.test(defaultFrom)) throw new ConfigError('PORTRAIT_EMAIL_FROM', 'expected one plain address, e.g. no-reply@example.com');
+  return {
+    smtpUrl,
+    defaultFrom,
+    perAddressPerHour: integer(env, 'PORTRAIT_EMAIL_PER_ADDRESS_PER_HOUR', 5, 1, 1_000_000),
+    leaseSeconds: integer(env, 'PORTRAIT_EMAIL_LEASE_SECONDS', 60, 2, 3600),
+    batchSize: integer(env, 'PORTRAIT_EMAIL_BATCH_SIZE', 50, 1, 1000),
+  };
+}
+
 function secretsKeyFrom(env: Env, name = 'PORTRAIT_SECRETS_KEY'): Buffer | null {
   const raw = env[name];
   if (!raw) return null;
@@ -234,10 +263,11 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.PORTRAIT_DATA_DIR || './data');
   const logLevel = env.PORTRAIT_LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('PORTRAIT_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  const issuer = issuerFrom(env, port, Boolean(env.PORTRAIT_TLS_CERT));
   return {
     port,
     host,
-    issuer: issuerFrom(env, port, Boolean(env.PORTRAIT_TLS_CERT)),
+    issuer,
     trustProxy: trustProxyFrom(env),
     dataDir,
     database: databaseFrom(env, dataDir),
@@ -256,6 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
     actionsTimeoutMs: integer(env, 'PORTRAIT_ACTIONS_TIMEOUT_MS', 20_000, 100, 120_000),
     actionsMemoryMb: integer(env, 'PORTRAIT_ACTIONS_MEMORY_MB', 64, 8, 1024),
     jobs: jobsFrom(env),
+    email: emailFrom(env, issuer),
     managementRateLimit: {
       limit: integer(env, 'PORTRAIT_MGMT_RATE_LIMIT', 10_000, 0, 10_000_000),
       windowSeconds: integer(env, 'PORTRAIT_MGMT_RATE_WINDOW_SECONDS', 60, 1, 86_400),

@@ -12,9 +12,10 @@ import { jobsMigrations } from './jobs/jobs-migrations.ts';
 import { rateLimitMigrations } from './management/rate-limits.ts';
 import { authzMigrations } from './authz/index.ts';
 import { revokedTokensMigrations } from './management/revoked-tokens.ts';
+import { emailMigrations } from './email/index.ts';
 
 export const allMigrations: DomainMigration[] = [...connectionsMigrations, ...keysMigrations, ...clientsMigrations, ...usersMigrations,
   ...oidcPayloadsMigrations, ...loginSettingsMigrations, ...bruteForceMigrations, ...actionsMigrations,
-  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations, ...authzMigrations, ...rateLimitMigrations, ...revokedTokensMigrations].sort((a, b) =>
+  ...tenantMigrations, ...pictureUploadsMigrations, ...jobsMigrations, ...authzMigrations, ...rateLimitMigrations, ...revokedTokensMigrations, ...emailMigrations].sort((a, b) =>
   a.name.localeCompare(b.name),
 );

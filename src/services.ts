@@ -29,6 +29,8 @@ import type { User } from './users/index.ts';
 import { UsersStore } from './users/users-store.ts';
 import { UsersBulk } from './users/bulk.ts';
 import { createJobsService, type JobsService } from './jobs/jobs-service.ts';
+import { wireEmail } from './email/wire-email.ts';
+import type { EmailService } from './email/index.ts';
 import { Authz } from './authz/index.ts';
 
 export interface Services {
@@ -56,6 +58,8 @@ export interface Services {
   signIn: SignIn;
   /** Actions: the engine, the store, and `runTrigger`/`loadBoundActions` for the login flow. */
   actions: ActionsService;
+  /** Mail: the outbox and this node's sender (started by buildApp, stopped when the app closes), templates, tickets. */
+  email: EmailService;
   /** APIs (resource servers), roles and permissions. */
   authz: Authz;
   close(): Promise<void>;
@@ -128,6 +132,8 @@ export async function createServices(config: Config, options: ServicesOptions = 
     limits: { maxBytes: config.maxUploadBytes, maxPixels: config.maxUploadPixels },
   });
   users.deletions.on(({ userId }) => pictures.forgetUser(userId));
+  const jobs = createJobsService(config, db, connections, new UsersBulk(db, usersDeps));
+  const email = wireEmail({ config, db, users, connections, clients, signIn, tenantSettings, jobs });
   return {
     config,
     db,
@@ -139,7 +145,8 @@ export async function createServices(config: Config, options: ServicesOptions = 
     connections,
     users,
     identities,
-    jobs: createJobsService(config, db, connections, new UsersBulk(db, usersDeps)),
+    jobs,
+    email,
     managementAudience: audience,
     signIn,
     actions,

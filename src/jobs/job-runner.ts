@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
+import { Listeners } from '../platform/listeners.ts';
 import { LeaseLostError, MAX_ATTEMPTS, type JobRow } from './jobs-store.ts';
 import { runExport } from './run-export.ts';
 import { runImport, type JobContext, type JobOutcome } from './run-import.ts';
@@ -38,6 +39,8 @@ export async function runClaimedJob(job: JobRow, ctx: JobContext): Promise<JobOu
 
 export class JobRunner {
   readonly nodeId = newNodeId();
+  /** A job this node ran to its end (completed or failed), as recorded; the email domain's completion mail. */
+  readonly finished = new Listeners<JobRow>('job-finished');
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private timer: NodeJS.Timeout | null = null;
   private sweeper: NodeJS.Timeout | null = null;
@@ -136,7 +139,10 @@ export class JobRunner {
     }, Math.max(500, Math.floor(this.deps.leaseMs / 3)));
     renew.unref();
     try {
-      return await runClaimedJob(job, ctx);
+      const outcome = await runClaimedJob(job, ctx);
+      const recorded = await this.deps.jobs.get(job.id);
+      if (recorded) await this.finished.announce(recorded);
+      return outcome;
     } catch (error) {
       const stopped = error instanceof LeaseLostError || abort.signal.aborted;
       await this.release(job.id, stopped ? -1 : Math.min(60_000, 1000 * 2 ** job.attempts));

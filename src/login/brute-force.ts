@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
 import type { DomainMigration } from '../platform/db/migrations.ts';
+import { Listeners } from '../platform/listeners.ts';
 
 interface LoginFailuresTable {
   user_id: string;
@@ -50,6 +51,12 @@ export interface BlockedFor {
   connection: string;
 }
 
+/** A user/IP pair that has just been blocked (the email domain mails the user an unblock link). */
+export interface NewBlock {
+  userId: string;
+  ip: string;
+}
+
 /**
  * The counter key of an address that names no account: attempts against unknown addresses are counted like those
  * against real accounts, so that after ten failures both answer "blocked" and nothing tells them apart. A hash
@@ -68,6 +75,8 @@ export interface LoginAttempt {
 }
 
 export class BruteForceGuard {
+  /** Announced once per block: by the failure that reached the threshold. */
+  readonly blocks = new Listeners<NewBlock>('login-block');
   private readonly db: Kysely<LoginFailuresTables>;
   constructor(handle: DatabaseHandle) {
     this.db = handle.tables<LoginFailuresTables>();
@@ -109,16 +118,23 @@ export class BruteForceGuard {
    */
   async recordFailure(attempt: Pick<LoginAttempt, 'userId' | 'ip'>): Promise<boolean> {
     const now = new Date().toISOString();
-    const rows = await this.db
-      .updateTable('login_failures')
-      .set({ blocked_at: sql`coalesce(blocked_at, ${now})`, updated_at: now })
-      .where('user_id', '=', attempt.userId)
-      .where('ip', '=', attempt.ip)
+    const pair = <Q extends { where: (...args: any[]) => Q }>(query: Q) => query.where('user_id', '=', attempt.userId).where('ip', '=', attempt.ip);
+    // Exactly one statement turns a counted pair into a blocked one; it announces the block (the email domain mails
+    // an unblock link). Addresses that name no account are blocked alike, silently.
+    const newly = await pair(this.db.updateTable('login_failures'))
+      .set({ blocked_at: now, updated_at: now })
       .where('failures', '>=', MAX_FAILED_ATTEMPTS)
-      .returning('blocked_at')
+      .where('blocked_at', 'is', null)
+      .returning('user_id')
       .execute();
-    return rows.length > 0;
+    if (newly.length > 0) {
+      if (!attempt.userId.startsWith('unknown|')) await this.blocks.announce({ userId: attempt.userId, ip: attempt.ip });
+      return true;
+    }
+    const row = await pair(this.db.selectFrom('login_failures').select('blocked_at')).executeTakeFirst();
+    return Boolean(row?.blocked_at);
   }
+
 
   /** A successful login resets the pair's count (the failures were not consecutive). */
   async recordSuccess(userId: string, ip: string): Promise<void> {

@@ -8,7 +8,8 @@ import type { TextRefusalRenderer } from '../platform/validation.ts';
 import { allowedOrigins } from './client-metadata.ts';
 import { checkPasswordPolicy, describePasswordPolicy } from './password-policy.ts';
 import type { RegistrationHooks } from './action-hooks.ts';
-import { signUpWithActions } from './sign-up.ts';
+import { signUpWithActions, type SignedUp } from './sign-up.ts';
+import type { Listeners } from '../platform/listeners.ts';
 import type { LoginUsersPort } from './users-port.ts';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
@@ -41,7 +42,7 @@ function signupError(reply: FastifyReply, status: number, body: Record<string, u
 
 export async function dbconnectionsSignupRoutes(
   app: FastifyInstance,
-  deps: { clients: ClientsStore; connections: ConnectionsStore; users: LoginUsersPort; registration: () => RegistrationHooks },
+  deps: { clients: ClientsStore; connections: ConnectionsStore; users: LoginUsersPort; registration: () => RegistrationHooks; signUps: Listeners<SignedUp> },
 ): Promise<void> {
   const { clients, connections, users } = deps;
 
@@ -95,7 +96,7 @@ export async function dbconnectionsSignupRoutes(
     const userMetadata = body.user_metadata ? (body.user_metadata as Record<string, string>) : undefined;
     try {
       const input = { connection: connection.name, email, password, ...profile, ...(userMetadata ? { user_metadata: userMetadata } : {}) };
-      const result = await signUpWithActions(users, deps.registration(), input, { client, connection, request });
+      const result = await signUpWithActions(users, deps.registration(), input, { client, connection, request, signUps: deps.signUps });
       if (!result.ok) {
         // Auth0's body when a pre-user-registration Action refuses the sign-up (§6.1, observed shape).
         return signupError(reply, 400, {

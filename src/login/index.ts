@@ -31,8 +31,12 @@ import { SessionRecords } from './session-records.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { refreshSettingsOf, sessionEnd, type SessionLifetimes } from './token-lifetimes.ts';
 
-export { bruteForceMigrations } from './brute-force.ts';
 import { prepareDecoyHash } from './password-login.ts';
+import { Listeners } from '../platform/listeners.ts';
+import type { SignedUp } from './sign-up.ts';
+
+export { bruteForceMigrations, type NewBlock } from './brute-force.ts';
+export type { SignedUp } from './sign-up.ts';
 export { loginSettingsMigrations } from './login-settings.ts';
 export { oidcPayloadsMigrations } from './oidc-payloads.ts';
 export type { PostLoginEvent, PostLoginHook, PostLoginOutcome } from './post-login.ts';
@@ -78,6 +82,8 @@ export class SignIn {
   registrationHooks: RegistrationHooks = noRegistrationActions;
   /** credentials-exchange on the client-credentials grant; the Actions engine sets it. */
   credentialsExchangeHook: CredentialsExchangeHook = noCredentialsExchangeActions;
+  /** A database sign-up succeeded (hosted page or /dbconnections/signup): the email domain sends verify_email. */
+  readonly signUps = new Listeners<SignedUp>('sign-up');
 
   constructor(readonly deps: SignInDeps) {
     this.settings = new LoginSettings(deps.db, deps.tenantName);
@@ -127,6 +133,11 @@ export class SignIn {
     return this.bruteForce.clearUser(userId);
   }
 
+  /** Ends the user's sessions and their grants' refresh tokens (a password reset does this). */
+  revokeSessions(userId: string): Promise<void> {
+    return this.payloads.revokeAccount(userId);
+  }
+
   /** The public routes: the provider's paths, the hosted pages, /dbconnections/signup. */
   async registerRoutes(app: FastifyInstance): Promise<void> {
     const secrets = await this.settings.secrets();
@@ -147,11 +158,13 @@ export class SignIn {
         registration: () => this.registrationHooks,
         loginStates: this.loginStates,
         federated: this.federated,
+        signUps: this.signUps,
       });
       await signIn.register(federatedRoutes, { host: this.host, federated: this.federated, settings: this.settings, issuer });
     });
     await app.register(dbconnectionsSignupRoutes, {
       clients: this.deps.clients, connections: this.deps.connections, users: this.deps.users, registration: () => this.registrationHooks,
+      signUps: this.signUps,
     });
   }
 
@@ -166,3 +179,8 @@ export class SignIn {
     this.host.close();
   }
 }
+// The hosted pages' frame and the password-policy wording, shared with the email domain's account pages.
+export { checkPasswordPolicy, describePasswordPolicy, MAX_PASSWORD_LENGTH } from './password-policy.ts';
+export { layout, PAGE_HEADERS } from './pages/layout.ts';
+export { html } from './pages/html.ts';
+export type { LoginTheme } from './login-settings.ts';

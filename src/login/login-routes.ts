@@ -20,6 +20,8 @@ import type { LoginStates, PostLoginHook } from './post-login.ts';
 import { signUpWithActions } from './sign-up.ts';
 import type { ProviderHost } from './provider-host.ts';
 import type { LoginUsersPort } from './users-port.ts';
+import type { Listeners } from '../platform/listeners.ts';
+import type { SignedUp } from './sign-up.ts';
 
 export interface LoginRoutesDeps {
   host: ProviderHost;
@@ -33,6 +35,7 @@ export interface LoginRoutesDeps {
   registration: () => RegistrationHooks;
   loginStates: LoginStates;
   federated: FederatedSignIn;
+  signUps: Listeners<SignedUp>;
 }
 
 type Form = Record<string, unknown>;
@@ -80,6 +83,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
       passwordLogin: tx.connection !== null,
       signupAllowed: tx.connection !== null && tx.connection.options.disable_signup !== true,
       socialButtons: tx.socialConnections.map((c) => ({ connection: c.name, label: c.display_name ?? c.name })),
+      ...(tx.connection ? { forgotPasswordUrl: `/u/reset-password/request?${new URLSearchParams({ connection: tx.connection.name, client_id: tx.client.client_id, state: tx.uid })}` } : {}),
       ...extra,
     };
     if (kind === 'signup' && tx.connection) return page(reply, status, signupPage({ ...input, passwordHint: describePasswordPolicy(tx.connection) }));
@@ -140,7 +144,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginRoutesDeps): 
     try {
       const requested = typeof tx.params.scope === 'string' ? tx.params.scope.split(' ').filter(Boolean) : [];
       const result = await signUpWithActions(users, deps.registration(), { connection: connection.name, email, password }, {
-        client: tx.client, connection, request, transaction: { id: tx.uid, requested_scopes: requested },
+        client: tx.client, connection, request, transaction: { id: tx.uid, requested_scopes: requested }, signUps: deps.signUps,
       });
       if (!result.ok) return render(request, reply, tx, 'signup', 400, { email, error: result.userMessage ?? result.message });
       user = result.user;

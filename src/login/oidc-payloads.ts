@@ -1,7 +1,7 @@
 // oidc-provider's storage adapter over the database, so that sessions, interactions, grants, codes and refresh
 // tokens survive restarts and are shared by every node. One table holds every model, keyed by (type, id), with
 // the columns the adapter interface looks up by (grant_id, user_code, uid) pulled out of the JSON payload.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { DatabaseHandle, Dialect } from '../platform/db/database.ts';
 import { fromJsonColumn, toJsonColumn } from '../platform/db/json.ts';
@@ -59,13 +59,30 @@ export const oidcPayloadsMigrations: DomainMigration[] = [
 
 export class OidcPayloads {
   private readonly db: Kysely<OidcPayloadsTables>;
+  private readonly dialect: Dialect;
   constructor(handle: DatabaseHandle) {
     this.db = handle.tables<OidcPayloadsTables>();
+    this.dialect = handle.dialect;
   }
 
   /** The adapter oidc-provider constructs once per model name. */
   adapterFor(type: string): Adapter {
     return new PayloadAdapter(this.db, type);
+  }
+
+  /**
+   * Ends every session of a user and every grant made in them (with the grant go its refresh and access tokens):
+   * a password reset does this. The account is inside the JSON payload, so this scans the user's kinds of rows;
+   * resets are rare enough for that.
+   */
+  async revokeAccount(accountId: string): Promise<void> {
+    const account = this.dialect === 'postgres' ? sql<string>`payload->>'accountId'` : sql<string>`json_extract(payload, '$.accountId')`;
+    const grants = await this.db.selectFrom('oidc_payloads').select('id').where('type', '=', 'Grant').where(account, '=', accountId).execute();
+    const grantIds = grants.map((g) => g.id);
+    await this.db.transaction().execute(async (trx) => {
+      if (grantIds.length > 0) await trx.deleteFrom('oidc_payloads').where('grant_id', 'in', grantIds).execute();
+      await trx.deleteFrom('oidc_payloads').where('type', 'in', ['Session', 'Grant']).where(account, '=', accountId).execute();
+    });
   }
 
   /** Deletes what has expired; run now and then by the provider host. */

@@ -6,6 +6,13 @@ import type { Client } from '../clients/clients-store.ts';
 import type { Connection } from '../connections/connections-store.ts';
 import { firstLanguage, withoutSecrets, withRegistrationMetadata, type RegistrationEvent, type RegistrationHooks } from './action-hooks.ts';
 import type { LoginUser, LoginUsersPort, NewLoginUser } from './users-port.ts';
+import type { Listeners } from '../platform/listeners.ts';
+
+/** An account created by a sign-up, and the app it was made for. */
+export interface SignedUp {
+  user: LoginUser;
+  client: { client_id: string; name: string };
+}
 
 export type SignUpResult =
   | { ok: true; user: LoginUser }
@@ -16,6 +23,8 @@ export interface SignUpContext {
   client: Client;
   connection: Connection;
   request: FastifyRequest;
+  /** Told of every account created (the email domain's verification mail). */
+  signUps?: Listeners<SignedUp>;
   /** The login transaction the hosted page belongs to; absent for /dbconnections/signup. */
   transaction?: { id: string; requested_scopes: string[]; locale?: string };
 }
@@ -47,5 +56,6 @@ export async function signUpWithActions(users: LoginUsersPort, hooks: Registrati
   if (!pre.allowed) return { ok: false, code: pre.code, message: pre.message, ...(pre.userMessage !== undefined ? { userMessage: pre.userMessage } : {}) };
   const created = await users.create(withRegistrationMetadata(input, pre));
   hooks.postUserRegistration(registrationEvent(input, ctx, created));
+  await ctx.signUps?.announce({ user: created, client: { client_id: ctx.client.client_id, name: ctx.client.name } });
   return { ok: true, user: created };
 }

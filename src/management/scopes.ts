@@ -1,5 +1,6 @@
 // The Management API scopes, named as Auth0 names them. The bootstrap client holds all of them.
-const RESOURCES = ['users', 'clients', 'client_grants', 'connections', 'actions', 'tenant_settings', 'signing_keys', 'user_blocks', 'jobs', 'branding', 'resource_servers', 'roles'];
+const RESOURCES = ['users', 'clients', 'client_grants', 'connections', 'actions', 'tenant_settings', 'signing_keys', 'user_blocks', 'jobs', 'branding', 'resource_servers', 'roles',
+  'email_provider', 'email_templates'];
 
 export const MANAGEMENT_SCOPES: readonly string[] = [
   ...RESOURCES.flatMap((r) => [`read:${r}`, `create:${r}`, `update:${r}`, `delete:${r}`]),

@@ -11,3 +11,8 @@ export interface PasswordChange {
 export interface UserDeletion {
   userId: string;
 }
+
+/** A verification mail is due for this user (the email domain sends it). */
+export interface VerificationRequest {
+  user: Record<string, unknown> & { user_id: string; email?: string };
+}

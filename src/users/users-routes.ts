@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { selectFields, withErrors } from '../management/schemas.ts';
 import { ApiError } from '../platform/errors.ts';
 import { auth0ValidationError } from './schema-errors.ts';
-import type { PasswordChange } from './user-events.ts';
+import type { PasswordChange, VerificationRequest } from './user-events.ts';
 import { assertMayPatch, requireFor, withoutIdpTokens } from './user-access.ts';
 import type { User } from './user-model.ts';
 import {
@@ -45,6 +45,9 @@ export async function usersRoutes(api: FastifyInstance, opts: { users: UsersStor
     schema: { tags: ['users'], body: CreateUserBody, response: withErrors({ 201: UserSchema }) },
   }, async (request, reply) => {
     const created = await users.create(request.body);
+    // Auth0: a user created with an unverified address gets a verification mail unless verify_email is false.
+    const verify = request.body.verify_email ?? created.email_verified !== true;
+    if (verify && created.email) await users.verificationRequests.announce({ user: created as unknown as VerificationRequest['user'] });
     return reply.status(201).send(created);
   });
 
@@ -75,6 +78,12 @@ export async function usersRoutes(api: FastifyInstance, opts: { users: UsersStor
         user: updated as unknown as PasswordChange['user'],
         request: { ip: request.ip, method: request.method, hostname: request.hostname, user_agent: request.headers['user-agent'], language: request.headers['accept-language']?.split(',')[0] },
       });
+    }
+    // An address changed through PATCH is unverified again (users-store) and gets a verification mail, unless the
+    // caller marked it verified or said verify_email: false; verify_email: true always sends one.
+    const emailChanged = typeof patch.email === 'string' && patch.email_verified !== true && patch.verify_email !== false;
+    if ((patch.verify_email === true || emailChanged) && updated.email) {
+      await users.verificationRequests.announce({ user: updated as unknown as VerificationRequest['user'] });
     }
     return withoutIdpTokens(updated, request);
   });

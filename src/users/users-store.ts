@@ -10,7 +10,7 @@ import { ApiError } from '../platform/errors.ts';
 import { placeholderConnection, assertRootAttributesEditable } from './connection-kinds.ts';
 import { jsonTextBytes, mergedMetadata } from './metadata-merge.ts';
 import { Listeners } from '../platform/listeners.ts';
-import type { PasswordChange, UserDeletion } from './user-events.ts';
+import type { PasswordChange, UserDeletion, VerificationRequest } from './user-events.ts';
 import { compileSearch, type SearchRequest } from './search/search-query.ts';
 import { federatedUserRow } from './federated-users.ts';
 import type { NewFederatedUser, NewUser, StoredPasswordHash, User, UserPatch, UsersTable, UsersTables } from './user-model.ts';
@@ -51,6 +51,8 @@ export class UsersStore {
   /** PATCH /users/{id} with a new password announces it here (sign-in's blocks, post-change-password). */
   readonly passwordChanges = new Listeners<PasswordChange>('password-change');
   readonly deletions = new Listeners<UserDeletion>('user-deletion');
+  /** POST/PATCH /users asked for a verification mail (verify_email, or Auth0's default); the email domain sends it. */
+  readonly verificationRequests = new Listeners<VerificationRequest>('verification-request');
   private readonly db: Kysely<UsersTables>;
   private readonly dialect: Dialect;
   private readonly resolvePicture: ResolvePicture;

@@ -21,6 +21,8 @@ export interface FormPageInput {
   /** False when the app has no database connection: only the social buttons show. */
   passwordLogin?: boolean;
   socialButtons: SocialButton[];
+  /** The database connection's reset page (/u/reset-password/request?…); absent when there is none. */
+  forgotPasswordUrl?: string;
 }
 
 function errorBox(error: string | undefined): SafeHtml | string {
@@ -53,6 +55,7 @@ ${hidden(input)}
 <input id="username" name="username" type="email" autocomplete="username" inputmode="email" required maxlength="320" value="${input.email ?? ''}"${described ? html` aria-describedby="${described}" aria-invalid="true"` : ''}${input.email ? '' : html` autofocus`}>
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${input.email ? html` autofocus` : ''}>
+${input.forgotPasswordUrl ? html`<p class="hint"><a href="${input.forgotPasswordUrl}">Forgot password?</a></p>` : ''}
 <button type="submit">Continue</button>
 </form>`}
 ${input.signupAllowed ? html`<p class="switch">Don't have an account? <a href="/u/signup?state=${input.state}">Sign up</a></p>` : ''}
