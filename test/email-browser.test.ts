@@ -130,7 +130,8 @@ describe('mail flows in a real browser', () => {
         method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, client_secret: app.clientSecret! }),
       });
-      expect(refreshed.status).toBe(400);
+      expect(refreshed.status).toBe(403);
+      expect(await refreshed.json()).toEqual({ error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
     }
     // The link is dead once used.
     await page.goto(link);

@@ -54,7 +54,7 @@ export async function startTestServer(options: { dialect?: TestDialect; env?: En
     PORTRAIT_DATA_DIR: dataDir,
     PORTRAIT_BOOTSTRAP_CLIENT_ID: ADMIN_CLIENT_ID,
     PORTRAIT_BOOTSTRAP_CLIENT_SECRET: ADMIN_CLIENT_SECRET,
-    PORTRAIT_LOG_LEVEL: 'silent',
+    PORTRAIT_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   };
   const config = { ...loadConfig(env), database: database.config };
