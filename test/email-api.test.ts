@@ -33,7 +33,8 @@ describe.each(dialects)('email APIs on %s', (dialect) => {
   beforeAll(async () => {
     sink = await new SmtpSink().start();
     // The relay by URL; the first test configures the same server as the provider through the API, which wins.
-    server = await startTestServer({ dialect, tls: true, env: { PORTRAIT_SMTP_URL: sink.url } });
+    // The sink listens on loopback: the provider set through the API reaches it only with private outbound allowed.
+    server = await startTestServer({ dialect, tls: true, env: { PORTRAIT_SMTP_URL: sink.url, PORTRAIT_ALLOW_PRIVATE_OUTBOUND: 'true' } });
     management = adminClient(server);
   });
   afterAll(async () => {
@@ -196,5 +197,26 @@ describe.each(dialects)('email APIs on %s', (dialect) => {
     expect(mail.headerNames).not.toContain('bcc');
     expect(mail.subject).toBe('Hi Eve Bcc: victim@example.com');
     expect(sink.mails.some((m) => m.to === 'victim@example.com')).toBe(false);
+  });
+
+  it('does not let a provider set through the API reach a private address unless the operator allows it', async () => {
+    const guarded = await startTestServer({ dialect, tls: true });
+    try {
+      const admin = adminClient(guarded);
+      await admin.emails.provider.create({ name: 'smtp', enabled: true, default_from_address: 'accounts@portrait.test', credentials: { smtp_host: '127.0.0.1', smtp_port: sink.port } });
+      const before = sink.mails.length;
+      const user = await createUser(guarded, 'private-smtp@example.com', 'Some-Password-42');
+      await guarded.services.email.mailer.send('verify_email', user);
+      let row: { status: string; last_error: string | null } | undefined;
+      for (let i = 0; i < 100 && !row?.last_error; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        row = await guarded.services.db.tables<any>().selectFrom('email_outbox').select(['status', 'last_error']).where('to_address', '=', 'private-smtp@example.com').executeTakeFirst();
+      }
+      expect(row?.status).not.toBe('sent');
+      expect(row?.last_error).toMatch(/PORTRAIT_ALLOW_PRIVATE_OUTBOUND/);
+      expect(sink.mails.slice(before).filter((m) => m.to === 'private-smtp@example.com')).toEqual([]);
+    } finally {
+      await guarded.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // The email domain: transport (nodemailer), the durable outbox and its worker, Liquid templates, and the tickets
 // behind verification and reset links, with their hosted pages and Management API routes.
+import { outboundAddressPolicy } from '../platform/outbound/address-policy.ts';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
@@ -53,7 +54,8 @@ export class EmailService {
     this.outbox = new OutboxStore(db);
     this.tickets = new TicketStore(db);
     this.templates = new EmailTemplates(this.settings);
-    this.transport = new MailTransport(this.settings, { smtpUrl: config.email.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), defaultFrom: config.email.defaultFrom, log });
+    this.transport = new MailTransport(this.settings, { smtpUrl: config.email.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), defaultFrom: config.email.defaultFrom, log,
+      addressPolicy: outboundAddressPolicy(config.allowPrivateOutbound) });
     this.worker = new OutboxWorker(this.outbox, this.templates, this.transport, {
       leaseMs: config.email.leaseSeconds * 1000, batchSize: config.email.batchSize, pollMs: 1000, log,
       commonVariables: async () => commonVariables(await deps.branding()),

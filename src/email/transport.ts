@@ -1,6 +1,10 @@
 // How a rendered mail leaves Portrait: over SMTP (nodemailer) to the provider configured through
 // /api/v2/emails/provider, else to PORTRAIT_SMTP_URL, else — the embedded default — into `.eml` files under
 // DATA_DIR/outbox with each link logged, so that a newcomer can finish every flow without a mail server.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { AddressPolicy } from '../platform/outbound/address-policy.ts';
+import { OutboundRefused } from '../platform/outbound/guarded-request.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -45,7 +49,11 @@ export class MailTransport {
 
   constructor(
     private readonly settings: EmailSettings,
-    private readonly options: { smtpUrl: string | null; outboxDir: string; defaultFrom: string; log: MailLog },
+    private readonly options: {
+      smtpUrl: string | null; outboxDir: string; defaultFrom: string; log: MailLog;
+      /** The server's outbound rule (PORTRAIT_ALLOW_PRIVATE_OUTBOUND), applied to the SMTP host set through the API. */
+      addressPolicy: AddressPolicy;
+    },
   ) {}
 
   /** Sends one mail; throws on any SMTP failure (the worker retries). */
@@ -78,7 +86,11 @@ export class MailTransport {
 
   private async transporter(): Promise<Transporter | null> {
     const provider = await this.settings.provider();
-    if (provider?.enabled) return this.pooled(providerKey(provider), () => smtpOptions(provider));
+    if (provider?.enabled) {
+      const address = await this.checkedAddress(provider.credentials.smtp_host);
+      return this.pooled(`${providerKey(provider)} ${address}`, () => smtpOptions(provider, address));
+    }
+    // PORTRAIT_SMTP_URL is the operator's own setting, like DATABASE_URL: not subject to the outbound rule.
     if (this.options.smtpUrl) return this.pooled(this.options.smtpUrl, () => this.options.smtpUrl!);
     return null;
   }
@@ -86,9 +98,7 @@ export class MailTransport {
   private pooled(key: string, options: () => string | object): Transporter {
     let transport = this.pools.get(key);
     if (!transport) {
-      // Pooled connections: the worker sends many mails over a few SMTP sessions. TODO(harden-input): the SMTP
-      // host comes from the Management API; route it through the outbound-address guard once that lands
-      // (PORTRAIT_ALLOW_PRIVATE_OUTBOUND). Call site: MailTransport.pooled.
+      // Pooled connections: the worker sends many mails over a few SMTP sessions.
       const base = options();
       transport = nodemailer.createTransport(typeof base === 'string'
         ? `${base}${base.includes('?') ? '&' : '?'}pool=true&maxConnections=4`
@@ -97,6 +107,18 @@ export class MailTransport {
       this.pools.set(key, transport);
     }
     return transport;
+  }
+
+  /**
+   * The SMTP host named through the Management API, resolved once and checked by the outbound rule; the
+   * connection then goes to that very address (the name is kept for TLS), so a DNS answer that changes between
+   * the check and the connection cannot reach a private address.
+   */
+  private async checkedAddress(host: string): Promise<string> {
+    const candidates = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+    const allowed = candidates.find((address) => this.options.addressPolicy(address));
+    if (!allowed) throw new OutboundRefused(`the SMTP host ${host} resolves only to addresses outbound requests may not reach (PORTRAIT_ALLOW_PRIVATE_OUTBOUND)`);
+    return allowed;
   }
 
   private async writeEml(message: object, messageId: string, text: string): Promise<void> {
@@ -118,10 +140,12 @@ function providerKey(provider: StoredProvider): string {
   return JSON.stringify(provider.credentials);
 }
 
-function smtpOptions(provider: StoredProvider): object {
+function smtpOptions(provider: StoredProvider, address: string): object {
   const { smtp_host: host, smtp_port: port, smtp_user: user, smtp_pass: pass } = provider.credentials;
   return {
-    host, port,
+    host: address, port,
+    // The certificate is checked against the name the tenant gave, not the address connected to.
+    ...(isIP(host) ? {} : { tls: { servername: host } }),
     // 465 is implicit TLS; elsewhere STARTTLS is used when the server offers it.
     secure: port === 465,
     ...(user ? { auth: { user, pass: pass ?? '' } } : {}),
