@@ -4,7 +4,6 @@
 // then upload a picture and see it. Provisioning runs twice to show it is idempotent.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPictureApp } from '../examples/picture-app/app.ts';
 import { managementClient } from '../examples/picture-app/management.ts';
 import { ACTION_NAME, APP_NAME, provisionPictureApp } from '../examples/picture-app/provision.ts';
+import { freePort } from './support/free-port.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -32,9 +32,7 @@ describe('the sample picture app', () => {
     const management = await managementClient(server.issuer, server.admin.clientId, server.admin.clientSecret);
     // No Gravatar (no internet here): a user without a picture gets Portrait's initials avatar.
     await management.call('PATCH', '/tenants/settings', { picture: { gravatar: 'off' } });
-    const probe = createServer();
-    const port: number = await new Promise((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     appUrl = `http://127.0.0.1:${port}`;
     const stateFile = path.join(work, 'picture-app.json');
     await provisionPictureApp(management, appUrl, stateFile);

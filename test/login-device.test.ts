@@ -2,24 +2,21 @@
 // opens /activate in chromium, confirms the code and logs in on the hosted page, while the device polls
 // /oauth/token — Auth0's 403 authorization_pending until then, tokens after. The activation pages are looked at
 // (screenshots under test-artifacts/) and scanned with axe.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import * as oidc from 'openid-client';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium } from './support/chromium.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { createApp, createUser } from './login-support.ts';
 
-const CHROMIUM_FLAGS = ['--ignore-certificate-errors', '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const ARTIFACTS = path.resolve('test-artifacts');
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 describe('device authorization', () => {
   let server: TestServer;
   let context: BrowserContext;
-  let userDataDir: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let config: oidc.Configuration;
   let clientId: string;
 
@@ -31,14 +28,12 @@ describe('device authorization', () => {
     });
     clientId = app.clientId;
     config = await oidc.discovery(new URL(server.issuer), clientId, undefined, oidc.None());
-    userDataDir = mkdtempSync(path.join(tmpdir(), 'portrait-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await server?.close();
   });
 

@@ -2,17 +2,16 @@
 // reloaded and the SDK restores the session — through the hidden iframe (`prompt=none&response_mode=web_message`)
 // without refresh tokens, through rotating refresh tokens with them — and logging out ends it. A rotated refresh
 // token presented again revokes its whole family.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestCertificate } from './support/tls.ts';
+import { launchChromium } from './support/chromium.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { createApp, createUser } from './login-support.ts';
 
-const CHROMIUM_FLAGS = ['--ignore-certificate-errors', '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SPA_BUNDLE = path.resolve('node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js');
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'Cobol-Rules-1959';
@@ -52,7 +51,7 @@ window.appReady = (async () => {
 describe('silent authentication with auth0-spa-js', () => {
   let server: TestServer;
   let context: BrowserContext;
-  let userDataDir: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let pageServer: Server;
   let origin: string;
   let clientId: string;
@@ -74,14 +73,13 @@ describe('silent authentication with auth0-spa-js', () => {
       callbacks: [`${origin}/`], web_origins: [origin], allowed_logout_urls: [`${origin}/`],
     });
     clientId = spa.clientId;
-    userDataDir = mkdtempSync(path.join(tmpdir(), 'portrait-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+    browser = await launchChromium();
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise((resolve) => pageServer?.close(resolve));
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     await server?.close();
   });
 

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { auth } from 'express-openid-connect';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from './support/free-port.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import type { TestCertificate } from './support/tls.ts';
 import { Browser, createApp, createUser, hiddenInputs } from './login-support.ts';
@@ -59,13 +60,6 @@ async function startExpressApp(issuer: string, client: { clientId: string; clien
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return server;
-}
-
-async function freePort(): Promise<number> {
-  const probe = http.createServer();
-  const port = await listen(probe);
-  await closeServer(probe);
-  return port;
 }
 
 /** Follows redirects (any host) until a page answers; returns the last URL and response. */

@@ -2,7 +2,6 @@
 // SIGKILL mid-write, a dependency going away under load. Each process leads its own process group, so a kill
 // reaches the server behind the wrapper; every process still running when a test ends is killed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 
@@ -27,13 +26,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.kill('SIGKILL')));
 });
 
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+export { freePort } from './free-port.ts';
 
 /** The environment of a node on loopback: its port, its data directory, its database, the known admin client. */
 export function portraitEnv(options: { port: number; dataDir: string; databaseUrl: string; issuer?: string; extra?: Record<string, string> }): Record<string, string> {
